@@ -1,0 +1,26 @@
+#include "platform/roles.h"
+
+#include "platform/mtce/pulse.h"
+
+namespace roost::platform {
+
+namespace {
+template <class N>
+core::RoleRegistry::Factory factory() {
+  return [](core::Env& env, const core::NodeSpec& spec) { return std::make_unique<N>(env, spec); };
+}
+
+core::RoleRegistry build() {
+  core::RoleRegistry r;
+  r.add("pulse-controller", factory<mtce::PulseMonitor>());
+  r.add("pulse-host", factory<mtce::PulseResponder>());
+  return r;
+}
+}  // namespace
+
+const core::RoleRegistry& roles() {
+  static const core::RoleRegistry registry = build();
+  return registry;
+}
+
+}  // namespace roost::platform
