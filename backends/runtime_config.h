@@ -1,0 +1,86 @@
+// roostd's configuration: which nodes this process hosts, where every other node lives, which ports
+// every node listens on, and where logs go. Loaded from JSON; every error names the JSON path of the
+// offending value and what is wrong with it, e.g. `nodes[2].addresses.mgmt: "10.0.0" is not an IP address`.
+//
+//   { "seed": 1,
+//     "log": {"level": "info", "file": "/path/log.jsonl", "stderr": true},
+//     "ports": {"datagram": 7400, "call": 7401},
+//     "nodes": [ {"name": "controller-0", "role": "pulse-controller", "site": "lab", "config": {...},
+//                 "addresses": {"mgmt": "127.0.1.1", "cluster-host": "127.0.2.1", "oam": "127.0.3.1"}} ],
+//     "peers": [ {"name": "worker-0", "addresses": {"mgmt": "127.0.1.2"}} ] }
+//
+// Each node has one address per network it is attached to, and every node listens on the same ports on
+// its own addresses, so an address alone says which node (and network) a packet is for.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "platform/core/log.h"
+#include "platform/core/network.h"
+#include "platform/core/node.h"
+
+namespace roost::backends {
+
+// A configuration error: `path` is where in the JSON document (e.g. "nodes[1].role"), what() is
+// "<path>: <what is wrong>".
+class ConfigError : public std::runtime_error {
+ public:
+  ConfigError(std::string path, const std::string& problem)
+      : std::runtime_error(path.empty() ? problem : path + ": " + problem), path_(std::move(path)), problem_(problem) {}
+  const std::string& path() const { return path_; }
+  const std::string& problem() const { return problem_; }
+
+ private:
+  std::string path_;
+  std::string problem_;
+};
+
+// Network -> IP address (textual, as given; validated to parse as IPv4 or IPv6).
+using NodeAddresses = std::map<core::Network, std::string>;
+
+struct HostedNode {
+  core::NodeSpec spec;
+  NodeAddresses addresses;
+};
+
+struct PeerNode {
+  std::string name;
+  NodeAddresses addresses;
+};
+
+struct LogConfig {
+  core::LogLevel level = core::LogLevel::Info;
+  std::optional<std::string> file;  // JSON lines, one object per record
+  bool to_stderr = true;
+};
+
+struct PortConfig {
+  std::uint16_t datagram = 7400;
+  std::uint16_t call = 7401;
+};
+
+struct RuntimeConfig {
+  std::uint64_t seed = 1;
+  LogConfig log;
+  PortConfig ports;
+  std::vector<HostedNode> nodes;  // hosted by this process
+  std::vector<PeerNode> peers;    // hosted elsewhere: the directory of where to reach them
+
+  nlohmann::json to_json() const;
+};
+
+// Validates `j` (roles against `roles`); throws ConfigError.
+RuntimeConfig parse_runtime_config(const nlohmann::json& j, const core::RoleRegistry& roles);
+// Reads and parses a file; a file that cannot be read or is not JSON is a ConfigError too (path "").
+RuntimeConfig load_runtime_config(const std::string& file, const core::RoleRegistry& roles);
+
+std::optional<core::LogLevel> parse_log_level(std::string_view s);
+
+}  // namespace roost::backends

@@ -1,0 +1,80 @@
+// What the simulated runtime runs: a fleet (sites of nodes joined by LAN and WAN links), a fault
+// schedule, a seed and a duration. The harness builds this from a scenario file; the simulation
+// knows nothing of files or JSON schemas.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "platform/core/network.h"
+#include "platform/core/node.h"
+#include "platform/core/time.h"
+
+namespace roost::sim {
+
+// A link's character. Loss applies per message, drawn from the simulation's seeded RNG.
+struct LinkSpec {
+  core::Duration latency = core::microseconds(100);
+  double bandwidth_bps = 1e9;  // bits per second
+  double loss = 0.0;           // probability a datagram is lost
+  core::Duration jitter{};     // extra latency per message, uniform in [0, jitter]
+};
+
+struct SimNodeSpec {
+  core::NodeSpec node;
+  // Networks the node is attached to (a subcloud controller: mgmt, cluster-host, oam, wan).
+  std::vector<core::Network> networks{core::Network::Management, core::Network::ClusterHost, core::Network::Oam};
+  core::Duration boot_time = core::seconds(0);  // from restart fault to the node starting
+  bool start_down = false;                      // powered off at t=0
+};
+
+struct SiteSpec {
+  std::string name;
+  std::vector<SimNodeSpec> nodes;
+  LinkSpec lan;  // every LAN network inside the site (mgmt, cluster-host, oam)
+  LinkSpec wan;  // the site's WAN access link (to the central router)
+};
+
+enum class FaultKind {
+  HostCrash,     // node crashes at `at`; with `until`, restarts then (after its boot_time)
+  HostRestart,   // node (crashed or start_down) starts at `at` (after its boot_time)
+  NetworkDown,   // one network of `nodes` is cut at `at`, restored at `until` (if set)
+  SiteWanDown,   // the WAN link of `site` is down from `at` to `until`
+  Partition,     // no traffic between `groups[0]` and `groups[1]` (any network) from `at` to `until`
+  MessageLoss,   // a `fraction` of messages on `network` (or all) for `nodes` (or all) is dropped
+  MessageDelay,  // a `fraction` of messages gets `delay` extra latency
+};
+
+std::string_view to_string(FaultKind k);
+
+struct FaultSpec {
+  FaultKind kind = FaultKind::HostCrash;
+  core::TimePoint at{};
+  std::optional<core::TimePoint> until;
+  std::vector<std::string> nodes;                 // HostCrash/HostRestart/NetworkDown/Loss/Delay (empty: all)
+  std::optional<core::Network> network;           // NetworkDown (required), Loss/Delay (empty: all)
+  std::string site;                               // SiteWanDown
+  std::vector<std::vector<std::string>> groups;   // Partition: exactly two groups of node names
+  double fraction = 1.0;                          // MessageLoss / MessageDelay
+  core::Duration delay{};                         // MessageDelay
+  std::string label;                              // for reports ("regional outage", ...)
+};
+
+// How LAN traffic inside a site travels. LocalQueue is the fast default (a per-site event queue
+// with latency, loss and partitions applied); SimGrid sends it through SimGrid communications too
+// (the fidelity switch: same alarms, same order, detection times within a few percent).
+enum class LanMode { LocalQueue, SimGrid };
+
+struct SimConfig {
+  std::uint64_t seed = 1;
+  core::Duration duration = core::seconds(60);
+  std::vector<SiteSpec> sites;
+  std::vector<FaultSpec> faults;
+  LinkSpec backbone{core::milliseconds(1), 10e9, 0.0};  // the central router's uplink to the system controller site
+  LanMode lan_mode = LanMode::LocalQueue;
+  core::LogLevel trace_level = core::LogLevel::Info;   // records at or above it go to the trace
+};
+
+}  // namespace roost::sim
