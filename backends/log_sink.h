@@ -54,6 +54,7 @@ class LogSink {
              const core::LogFields& fields);
 
   // Sees every enabled record after it is written (in-process tests observe the runtime through it).
+  // It runs under the sink's lock: it must not write to the sink itself.
   using Tap = std::function<void(const LogRecord&)>;
   void set_tap(Tap tap);
 

@@ -67,8 +67,15 @@ std::string describe_count(const CountRange& c) {
 std::string describe_fault(const sim::FaultSpec& f) {
   std::string out(fault_kind_name(f.kind));
   if (!f.label.empty()) return out + " \"" + f.label + "\"";
+  if (f.kind == sim::FaultKind::MessageLoss || f.kind == sim::FaultKind::MessageDelay)
+    out += " " + number_text(f.fraction * 100) + "%";
+  if (f.kind == sim::FaultKind::MessageDelay) out += " +" + number_text(core::to_millis(f.delay)) + " ms";
   for (const auto& n : f.nodes) out += " " + n;
   if (!f.site.empty()) out += " " + f.site;
+  for (std::size_t g = 0; g < f.groups.size(); ++g) {
+    if (g > 0) out += " |";
+    for (const auto& n : f.groups[g]) out += " " + n;
+  }
   if (f.network) out += " " + std::string(core::to_string(*f.network));
   return out;
 }
@@ -130,13 +137,22 @@ ExpectationOutcome evaluate(const Expectation& e, const sim::SimConfig& config,
   o.observed = "count " + std::to_string(o.count);
   if (e.within_s) o.observed += " in window";
   if (o.first_delay_s) {
-    o.observed += ", first at +" + seconds_text(*o.first_delay_s) + " s after fault " + std::to_string(*e.after_fault);
+    o.observed += ", first at +" + seconds_text(*o.first_delay_s) + " s after " +
+                  (e.from == FaultEdge::End ? "the end of fault " : "fault ") + std::to_string(*e.after_fault);
   } else if (o.first_s) {
     o.observed += ", first at t=" + seconds_text(*o.first_s) + " s";
   } else if (e.after_fault) {
     o.observed += ", none after fault " + std::to_string(*e.after_fault);
   }
   return o;
+}
+
+std::vector<ExpectationOutcome> evaluate_all(const std::vector<Expectation>& expectations, const sim::SimConfig& config,
+                                             const std::vector<sim::TraceRecord>& trace) {
+  std::vector<ExpectationOutcome> out;
+  out.reserve(expectations.size());
+  for (const auto& e : expectations) out.push_back(evaluate(e, config, trace));
+  return out;
 }
 
 }  // namespace roost::harness

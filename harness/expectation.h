@@ -70,6 +70,10 @@ std::string describe_fault(const sim::FaultSpec& f);
 ExpectationOutcome evaluate(const Expectation& e, const sim::SimConfig& config,
                             const std::vector<sim::TraceRecord>& trace);
 
+// Every expectation against `trace`, in order.
+std::vector<ExpectationOutcome> evaluate_all(const std::vector<Expectation>& expectations, const sim::SimConfig& config,
+                                             const std::vector<sim::TraceRecord>& trace);
+
 // A LogValue as JSON (int64, double, bool or string).
 nlohmann::json to_json(const core::LogValue& v);
 nlohmann::json to_json(const core::LogFields& fields);

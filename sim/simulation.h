@@ -1,6 +1,23 @@
 // The simulated runtime: runs the nodes of a SimConfig, built through the same RoleRegistry as roostd,
 // under SimGrid's clock and network, with the fault schedule applied. Deterministic: the same config
 // (seed included) gives the same trace, bit for bit, and so the same trace hash.
+//
+// One simulation per process. SimGrid 3.32 keeps its clock and part of its configuration in
+// process-wide statics: a second s4u::Engine in the same process starts at the first one's final
+// date and cannot change the network model, so its run silently does nothing (verified on 3.32).
+// Simulation::run() therefore works once per process and throws std::logic_error after that.
+// Anything that runs several simulations (tests, sweeps) uses run_in_child(), which forks, runs the
+// simulation in the child and brings the result (and progress reports) back over a pipe as JSON.
+//
+// Timing model:
+// - inside a site (LanMode::LocalQueue): latency + uniform jitter + size/bandwidth of the site's LAN,
+//   through the site's own event queue;
+// - between sites (Network::Wan only): a SimGrid communication from the source site's host to the
+//   destination site's host over [source WAN link, backbone, destination WAN link] (CM02 model with
+//   latency and bandwidth factors 1, no cross-traffic: a small message takes the sum of the latencies
+//   plus size/bandwidth; links are shared max-min fairly between concurrent transfers);
+// - LanMode::SimGrid: every node has its own host with a LAN link of half the site's LAN latency to the
+//   site's router, and every message between two different nodes is a SimGrid communication.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +34,12 @@ namespace roost::sim {
 
 // One structured log record of a simulated node (or of the simulation itself: node "sim",
 // events "fault.*" when a fault starts or heals).
+//
+// The simulation's own records (node "sim", level Info, kept whatever trace_level says):
+//   fault.start / fault.end   {kind: to_string(FaultKind), label, targets: "a,b" | site | "a,b|c,d" | "*"}
+//   node.down                 {node, reason: "crash" | "restart", incarnation}   (fault-driven only)
+//   node.up                   {node, incarnation}   (a boot after a restart; incarnations count from 1)
+// A run covers [0, duration): nothing scheduled at or after `duration` runs.
 struct TraceRecord {
   core::TimePoint t{};
   std::string node;
@@ -36,11 +59,18 @@ struct SimStats {
   double sim_seconds = 0;
   double wall_seconds = 0;
   std::uint64_t events() const { return timer_events + local_messages + simgrid_messages; }
+  // Included in dropped_messages: sent where no route exists (unknown node, network the node is not
+  // attached to, a LAN network across sites).
+  std::uint64_t unroutable_messages = 0;
+  // Included in dropped_messages: SimGrid communications that failed because a link went down under them.
+  std::uint64_t link_failures = 0;
 };
 
 struct SimResult {
   std::vector<TraceRecord> trace;
-  std::string trace_hash;  // hex SHA-256 of the canonical trace (time ns, node, level, event, fields)
+  // Hex SHA-256 over every trace record (time ns, node, level, event, fields) and every delivered message
+  // (time ns, from, to, network, type, size), in the order the simulation produced them.
+  std::string trace_hash;
   SimStats stats;
 };
 
@@ -61,9 +91,19 @@ class Simulation {
   SimResult run(std::function<void(const Progress&)> progress = {},
                 core::Duration progress_every = core::seconds(10));
 
+  const SimConfig& config() const;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Runs `config` in a forked child process (see the note at the top) and returns its result. The config is
+// validated in the calling process first (std::invalid_argument as for Simulation); a failure inside the
+// child (a node that threw, a crash) becomes std::runtime_error carrying the child's message. `progress`
+// runs in the calling process.
+SimResult run_in_child(const SimConfig& config, const core::RoleRegistry& roles,
+                       std::function<void(const Progress&)> progress = {},
+                       core::Duration progress_every = core::seconds(10));
 
 }  // namespace roost::sim

@@ -1,0 +1,84 @@
+#include "backends/http_router.h"
+
+namespace roost::backends {
+namespace {
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    const std::size_t j = path.find('/', i);
+    out.push_back(path.substr(i, j == std::string::npos ? std::string::npos : j - i));
+    if (j == std::string::npos) break;
+    i = j;
+  }
+  return out;
+}
+
+bool is_param(const std::string& seg) { return seg.size() >= 2 && seg.front() == '{' && seg.back() == '}'; }
+
+bool match(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
+           std::map<std::string, std::string>& params) {
+  if (pattern.size() != path.size()) return false;
+  std::map<std::string, std::string> bound;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (is_param(pattern[i]))
+      bound[pattern[i].substr(1, pattern[i].size() - 2)] = path[i];
+    else if (pattern[i] != path[i])
+      return false;
+  }
+  params = std::move(bound);
+  return true;
+}
+
+}  // namespace
+
+HttpResponse HttpResponse::json(int status, const nlohmann::json& body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+HttpResponse HttpResponse::error(int status, std::string_view code, std::string_view detail) {
+  return json(status, {{"error", code}, {"detail", detail}});
+}
+
+void split_target(const std::string& target, std::string& path, std::string& query) {
+  const auto q = target.find('?');
+  path = target.substr(0, q);
+  query = q == std::string::npos ? "" : target.substr(q + 1);
+}
+
+void HttpRouter::add(std::string method, std::string pattern, HttpHandler handler) {
+  routes_.push_back(Route{std::move(method), split_path(pattern), std::move(handler)});
+}
+
+void HttpRouter::dispatch(HttpRequest request, HttpRespond respond) const {
+  const auto segments = split_path(request.path);
+  bool path_known = false;
+  std::string allowed;
+  for (const auto& r : routes_) {
+    std::map<std::string, std::string> params;
+    if (!match(r.segments, segments, params)) continue;
+    path_known = true;
+    if (r.method != request.method) {
+      allowed += (allowed.empty() ? "" : ", ") + r.method;
+      continue;
+    }
+    request.params = std::move(params);
+    return r.handler(request, std::move(respond));
+  }
+  if (path_known) {
+    auto res = HttpResponse::error(405, "method-not-allowed", request.method + " " + request.path + " (allowed: " + allowed + ")");
+    res.headers.emplace_back("Allow", allowed);
+    return respond(std::move(res));
+  }
+  respond(HttpResponse::error(404, "not-found", "no route for " + request.path));
+}
+
+}  // namespace roost::backends

@@ -1,0 +1,206 @@
+#include "backends/node_host.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "backends/call_transport.h"
+#include "backends/datagram_socket.h"
+#include "backends/http_client.h"
+#include "backends/http_server.h"
+
+namespace roost::backends {
+
+namespace asio = boost::asio;
+
+struct NodeHost::Timer {
+  explicit Timer(asio::io_context& io, std::function<void()> f) : timer(io), fn(std::move(f)) {}
+  asio::steady_timer timer;
+  std::function<void()> fn;
+};
+
+NodeHost::NodeHost(RuntimeContext& ctx, const HostedNode& node, std::size_t config_index)
+    : ctx_(ctx),
+      config_(node),
+      config_index_(config_index),
+      rng_(core::Rng::derive(ctx.config.seed, node.spec.name)),
+      logger_(ctx.sink, node.spec.name, ctx.now) {
+  for (auto& r : routers_) r = std::make_shared<HttpRouter>();
+  for (const auto& [net, _] : config_.addresses)
+    add_call_route(*routers_[index(net)], [this, net = net](core::Frame f, core::Reply r) {
+      serve_call(net, std::move(f), std::move(r));
+    });
+}
+
+NodeHost::~NodeHost() { stop("runtime shutdown"); }
+
+void NodeHost::runtime_log(core::LogLevel level, std::string_view event, core::LogFields fields) {
+  ctx_.sink.write(ctx_.now(), config_.spec.name, level, event, fields);
+}
+
+template <class F>
+void NodeHost::guarded(F&& fn) {
+  try {
+    fn();
+  } catch (const std::exception& e) {
+    ++ctx_.stats.node_crashes;
+    runtime_log(core::LogLevel::Error, "node.crashed", {{"error", e.what()}});
+    stop("crashed");
+  }
+}
+
+void NodeHost::bind() {
+  TransportLog tlog = [this](core::LogLevel l, std::string_view e, core::LogFields f) { runtime_log(l, e, std::move(f)); };
+  try {
+    for (const auto& [net, address] : config_.addresses) {
+      const auto i = index(net);
+      sockets_[i] = std::make_unique<DatagramSocket>(
+          ctx_.io, address, ctx_.config.ports.datagram,
+          [this, net = net](std::string_view bytes, const std::string& sender) { on_datagram(net, bytes, sender); });
+      sockets_[i]->open();
+      listeners_[i] = std::make_unique<HttpListener>(ctx_.io, address, ctx_.config.ports.call, routers_[i], tlog);
+      listeners_[i]->start();
+    }
+  } catch (const std::exception& e) {
+    for (auto& s : sockets_) s.reset();
+    for (auto& l : listeners_) l.reset();
+    throw std::runtime_error("node " + config_.spec.name + ": " + e.what());
+  }
+}
+
+void NodeHost::start_node() {
+  ++incarnation_;
+  if (incarnation_ > 1)  // a restarted node draws a fresh (still reproducible) stream
+    rng_ = core::Rng(core::Rng::derive(ctx_.config.seed, config_.spec.name + "#" + std::to_string(incarnation_)));
+  life_ = std::make_shared<const std::uint64_t>(incarnation_);
+  try {
+    node_ = ctx_.roles.make(*this, config_.spec);
+  } catch (const std::exception& e) {
+    life_.reset();
+    throw ConfigError("nodes[" + std::to_string(config_index_) + "].config",
+                      "node " + config_.spec.name + " (role " + config_.spec.role + ") rejects its config: " + e.what());
+  }
+  core::LogFields fields{{"role", config_.spec.role}, {"site", config_.spec.site}, {"incarnation", incarnation_}};
+  for (const auto& [net, a] : config_.addresses) fields.emplace_back(core::to_string(net), a);  // mgmt=127.0.1.1 ...
+  runtime_log(core::LogLevel::Info, "node.started", std::move(fields));
+  guarded([&] { node_->start(); });
+}
+
+void NodeHost::stop(std::string_view reason) {
+  const bool was_up = up();
+  life_.reset();  // from here on no callback reaches the node
+  for (auto& l : listeners_)
+    if (l) l->stop();
+  for (auto& s : sockets_)
+    if (s) s->close();
+  timers_.clear();  // destroying a timer cancels its wait; the handler sees operation_aborted
+  node_.reset();
+  for (auto& s : sockets_) s.reset();
+  for (auto& l : listeners_) l.reset();
+  if (was_up) runtime_log(core::LogLevel::Info, "node.stopped", {{"reason", reason}, {"incarnation", incarnation_}});
+}
+
+core::TimerId NodeHost::after(core::Duration d, std::function<void()> fn) {
+  if (!up()) return 0;
+  const core::TimerId id = ++next_timer_;
+  auto& t = *timers_.emplace(id, std::make_unique<Timer>(ctx_.io, std::move(fn))).first->second;
+  t.timer.expires_after(std::max(d, core::Duration::zero()));
+  t.timer.async_wait([this, life = std::weak_ptr(life_), id](const boost::system::error_code& ec) {
+    if (ec || life.expired()) return;
+    auto it = timers_.find(id);
+    if (it == timers_.end()) return;  // cancelled after it had already fired
+    auto fn = std::move(it->second->fn);
+    timers_.erase(it);
+    guarded(fn);
+  });
+  return id;
+}
+
+void NodeHost::cancel(core::TimerId id) { timers_.erase(id); }
+
+void NodeHost::warn_once(std::string_view event, const std::string& to, core::Network net, std::string_view why) {
+  const std::string key = std::string(event) + "|" + to + "|" + std::string(core::to_string(net));
+  const auto level = warned_.insert(key).second ? core::LogLevel::Warn : core::LogLevel::Debug;
+  runtime_log(level, event, {{"to", to}, {"network", std::string(core::to_string(net))}, {"reason", why}});
+}
+
+void NodeHost::send(const std::string& to, core::Network net, core::Envelope msg) {
+  if (!up()) return;
+  const DirectoryEntry* dst = ctx_.directory.find(to);
+  DatagramSocket* sock = sockets_[index(net)].get();
+  const char* why = !dst                ? "unknown destination node"
+                    : !dst->on(net)     ? "the destination has no address on this network"
+                    : !sock             ? "this node has no address on this network"
+                                        : nullptr;
+  if (why) {
+    ++ctx_.stats.datagrams_undeliverable;
+    return warn_once("datagram.undeliverable", to, net, why);
+  }
+  const std::string err = sock->send_to(core::encode_frame(config_.spec.name, to, msg), *dst->on(net),
+                                        ctx_.config.ports.datagram);
+  if (err.empty()) {
+    ++ctx_.stats.datagrams_sent;
+  } else {
+    ++ctx_.stats.datagram_send_errors;
+    runtime_log(core::LogLevel::Debug, "datagram.send_failed",
+                {{"to", to}, {"network", std::string(core::to_string(net))}, {"error", err}});
+  }
+}
+
+void NodeHost::call(const std::string& to, core::Network net, core::Envelope request, core::Duration timeout,
+                    std::function<void(core::CallOutcome)> done) {
+  if (!up()) return;  // a dead node makes no calls and gets no answers
+  ++ctx_.stats.calls_sent;
+  auto finish = [this, life = std::weak_ptr(life_), done = std::move(done)](core::CallOutcome o) {
+    if (life.expired()) return;  // the node stopped meanwhile: the answer goes nowhere
+    if (std::holds_alternative<core::CallFailure>(o)) ++ctx_.stats.calls_failed;
+    guarded([&] { done(std::move(o)); });
+  };
+  const DirectoryEntry* dst = ctx_.directory.find(to);
+  const std::string why = !dst                        ? "unknown destination node " + to
+                          : !dst->on(net)             ? to + " has no address on " + std::string(core::to_string(net))
+                          : !config_.addresses.count(net) ? node_name() + " has no address on " + std::string(core::to_string(net))
+                                                      : "";
+  if (!why.empty()) {
+    asio::post(ctx_.io, [finish = std::move(finish), why]() mutable {
+      finish(core::CallFailure{core::CallError::Unreachable, why});
+    });
+    return;
+  }
+  const CallRoute route{config_.addresses.at(net), dst->text_on(net), ctx_.config.ports.call};
+  send_call(ctx_.http, route, config_.spec.name, to, request, timeout, std::move(finish));
+}
+
+void NodeHost::on_datagram(core::Network net, std::string_view bytes, const std::string& sender) {
+  if (!up()) return;
+  core::Frame frame;
+  if (auto err = core::decode_frame(bytes, frame)) {
+    ++ctx_.stats.datagrams_malformed;
+    ++malformed_;
+    // Logged, but not at a rate a flood could turn into a disk-filling log: the first ten, then powers of two.
+    if (malformed_ <= 10 || (malformed_ & (malformed_ - 1)) == 0)
+      runtime_log(core::LogLevel::Warn, "datagram.malformed",
+                  {{"sender", sender}, {"network", std::string(core::to_string(net))}, {"bytes", bytes.size()},
+                   {"error", *err}, {"count", malformed_}});
+    return;
+  }
+  if (frame.to != config_.spec.name) {
+    ++ctx_.stats.datagrams_misaddressed;
+    runtime_log(core::LogLevel::Debug, "datagram.misaddressed",
+                {{"from", frame.from}, {"to", frame.to}, {"network", std::string(core::to_string(net))}});
+    return;
+  }
+  ++ctx_.stats.datagrams_delivered;
+  guarded([&] { node_->deliver(core::Peer{std::move(frame.from), net}, frame.envelope); });
+}
+
+void NodeHost::serve_call(core::Network net, core::Frame request, core::Reply reply) {
+  if (!up()) return reply.fail(core::CallError::Unreachable, "node " + node_name() + " is down");
+  if (request.to != config_.spec.name)
+    return reply.fail(core::CallError::Unreachable,
+                      "node " + request.to + " is not at this address (" + node_name() + " is)");
+  ++ctx_.stats.calls_served;
+  guarded([&] { node_->serve(core::Peer{std::move(request.from), net}, request.envelope, std::move(reply)); });
+}
+
+}  // namespace roost::backends

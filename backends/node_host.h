@@ -1,0 +1,107 @@
+// NodeHost: one hosted node and the Env it sees on the real runtime. It owns the node's sockets (one
+// UDP socket and one HTTP listener per network, on the node's own address), its timers, its RNG and
+// its logger. Every callback into the node is guarded by the node's incarnation token: once the node
+// is stopped (or crashed) no timer, datagram, call or reply reaches it, and a restart builds a new
+// Node object, as a process restart would.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+
+#include "backends/directory.h"
+#include "backends/http_router.h"
+#include "backends/log_sink.h"
+#include "backends/runtime_config.h"
+#include "backends/runtime_stats.h"
+#include "platform/core/env.h"
+#include "platform/core/node.h"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace roost::backends {
+
+class DatagramSocket;
+class HttpClient;
+class HttpListener;
+
+// What every NodeHost of a runtime shares.
+struct RuntimeContext {
+  boost::asio::io_context& io;
+  const RuntimeConfig& config;
+  const Directory& directory;
+  const core::RoleRegistry& roles;
+  LogSink& sink;
+  HttpClient& http;
+  RuntimeStats& stats;
+  std::function<core::TimePoint()> now;
+};
+
+class NodeHost final : public core::Env {
+ public:
+  // `config_index` is the node's index in config.nodes, for error paths ("nodes[3].config").
+  NodeHost(RuntimeContext& ctx, const HostedNode& node, std::size_t config_index);
+  ~NodeHost() override;
+
+  // Opens the node's sockets and listeners; throws std::runtime_error naming the node and address.
+  void bind();
+  // Builds the node through the role registry and start()s it; a role that rejects its config throws
+  // ConfigError at "nodes[i].config".
+  void start_node();
+  // Crash semantics: the node object is destroyed, its timers are dropped, its sockets closed.
+  void stop(std::string_view reason);
+
+  bool up() const { return node_ != nullptr; }
+  core::Node* node() { return node_.get(); }
+  const HostedNode& config() const { return config_; }
+  // Routes served on the node's address on `net` (the call endpoint is one); survives restarts.
+  HttpRouter& router(core::Network net) { return *routers_[index(net)]; }
+
+  // core::Env
+  const std::string& node_name() const override { return config_.spec.name; }
+  core::TimePoint now() const override { return ctx_.now(); }
+  core::TimerId after(core::Duration d, std::function<void()> fn) override;
+  void cancel(core::TimerId id) override;
+  void send(const std::string& to, core::Network net, core::Envelope msg) override;
+  void call(const std::string& to, core::Network net, core::Envelope request, core::Duration timeout,
+            std::function<void(core::CallOutcome)> done) override;
+  core::Rng& rng() override { return rng_; }
+  core::Logger& log() override { return logger_; }
+
+ private:
+  struct Timer;
+  static std::size_t index(core::Network n) { return static_cast<std::size_t>(n); }
+
+  void on_datagram(core::Network net, std::string_view bytes, const std::string& sender);
+  void serve_call(core::Network net, core::Frame request, core::Reply reply);
+  // Runs node code; an exception out of it crashes this node only (logged), not the process.
+  template <class F>
+  void guarded(F&& fn);
+  void warn_once(std::string_view event, const std::string& to, core::Network net, std::string_view why);
+  void runtime_log(core::LogLevel level, std::string_view event, core::LogFields fields);
+
+  RuntimeContext& ctx_;
+  HostedNode config_;
+  std::size_t config_index_;
+  core::Rng rng_;
+  NodeLogger logger_;
+  std::uint64_t incarnation_ = 0;
+  // Reset when the node stops: callbacks hold a weak_ptr to it and drop themselves once it expires.
+  std::shared_ptr<const std::uint64_t> life_;
+  std::unique_ptr<core::Node> node_;
+  std::array<std::unique_ptr<DatagramSocket>, core::kNetworkCount> sockets_;
+  std::array<std::unique_ptr<HttpListener>, core::kNetworkCount> listeners_;
+  std::array<std::shared_ptr<HttpRouter>, core::kNetworkCount> routers_;
+  std::unordered_map<core::TimerId, std::unique_ptr<Timer>> timers_;
+  core::TimerId next_timer_ = 0;
+  std::set<std::string> warned_;
+  std::uint64_t malformed_ = 0;
+};
+
+}  // namespace roost::backends

@@ -1,0 +1,53 @@
+// Scenario files (format v1, docs/scenarios.md): parsing and validation into what the simulation runs
+// (sim::SimConfig) plus what the run is checked against (expectations).
+//
+// Validation collects every error, each with the JSON path it is about, so an author fixes a file in
+// one pass. A scenario that validates can still be refused by a role when its node is built (a role's
+// "config" is the role's business, checked when the node is constructed); everything else that could
+// go wrong is caught here.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/expectation.h"
+#include "harness/json_check.h"
+#include "platform/core/node.h"
+#include "sim/config.h"
+
+namespace roost::harness {
+
+inline constexpr int kScenarioFormatVersion = 1;
+
+struct ScenarioMeta {
+  std::string name;
+  std::string description;
+  std::string file;  // as given by the user ("" when parsed from a string)
+};
+
+struct Scenario {
+  ScenarioMeta meta;
+  sim::SimConfig config;
+  std::vector<Expectation> expectations;
+};
+
+struct LoadResult {
+  std::optional<Scenario> scenario;  // set exactly when `errors` is empty
+  std::vector<DocumentError> errors;
+  std::string file;
+
+  bool ok() const { return errors.empty(); }
+  // Every error as "file: $.path: message", one a line.
+  std::vector<std::string> messages() const;
+};
+
+// `file` only labels the errors and the scenario.
+LoadResult parse_scenario(std::string_view text, std::string file, const core::RoleRegistry& roles);
+LoadResult load_scenario(const std::filesystem::path& file, const core::RoleRegistry& roles);
+
+std::string_view lan_mode_name(sim::LanMode m);
+
+}  // namespace roost::harness

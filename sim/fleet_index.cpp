@@ -1,0 +1,34 @@
+#include "sim/fleet_index.h"
+
+namespace roost::sim {
+
+FleetIndex::FleetIndex(const SimConfig& config) : config_(config) {
+  site_nodes_.resize(config.sites.size());
+  for (SiteId s = 0; s < config.sites.size(); ++s) {
+    site_by_name_.emplace(config.sites[s].name, s);
+    for (const auto& spec : config.sites[s].nodes) {
+      NodeInfo info;
+      info.spec = &spec;
+      info.site = s;
+      for (core::Network n : spec.networks) info.networks |= static_cast<std::uint8_t>(1u << static_cast<unsigned>(n));
+      const auto id = static_cast<NodeId>(nodes_.size());
+      nodes_.push_back(info);
+      site_nodes_[s].push_back(id);
+      node_by_name_.emplace(spec.node.name, id);
+    }
+  }
+}
+
+std::optional<NodeId> FleetIndex::find_node(std::string_view name) const {
+  auto it = node_by_name_.find(name);
+  if (it == node_by_name_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<SiteId> FleetIndex::find_site(std::string_view name) const {
+  auto it = site_by_name_.find(name);
+  if (it == site_by_name_.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace roost::sim

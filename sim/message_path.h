@@ -1,0 +1,39 @@
+// The way a message takes from a sender to a receiver: can it be routed at all, does a fault or the
+// link's loss eat it, how late is it, and does it travel through the sender's site queue (LAN) or through
+// SimGrid (WAN, or every hop with LanMode::SimGrid).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sim/packet.h"
+
+namespace roost::sim {
+
+class World;
+class SiteRuntime;
+
+class MessagePath {
+ public:
+  explicit MessagePath(World& world) : world_(world) {}
+
+  // Why `from` can never reach `to` over `net` (unknown node, a side not attached to the network, a LAN
+  // network across sites); nullopt when a route exists, with `to_id` set.
+  std::optional<std::string> unroutable(NodeId from, std::string_view to, core::Network net, NodeId& to_id) const;
+
+  // Sends a routable packet from the sender's site at that site's current time. Faults in force now
+  // (network down at either end, partition, site WAN down) drop it; datagrams are also subject to link
+  // loss and MessageLoss faults; jitter and MessageDelay add latency. Every drop is counted.
+  void send(SiteRuntime& from_site, std::unique_ptr<Packet> p);
+
+  // Receiving side, at arrival: the packet's destination must still be up and attached.
+  bool accepts(const Packet& p, std::int64_t t) const;
+
+ private:
+  World& world_;
+};
+
+}  // namespace roost::sim

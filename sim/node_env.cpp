@@ -1,0 +1,121 @@
+#include "sim/node_env.h"
+
+#include <sstream>
+
+#include "sim/site_runtime.h"
+#include "sim/world.h"
+
+namespace roost::sim {
+namespace {
+std::string millis(core::Duration d) {
+  std::ostringstream s;
+  s << core::to_millis(d);
+  return s.str();
+}
+}  // namespace
+
+NodeEnv::NodeEnv(SiteRuntime& site, NodeId id, std::uint32_t incarnation)
+    : site_(site),
+      world_(site.world()),
+      id_(id),
+      incarnation_(incarnation),
+      name_(world_.fleet.node(id).name()),
+      rng_(core::Rng::derive(world_.config.seed, name_ + "#" + std::to_string(incarnation))) {}
+
+core::TimePoint NodeEnv::now() const { return core::TimePoint(core::Duration(site_.now())); }
+
+core::TimerId NodeEnv::after(core::Duration d, std::function<void()> fn) {
+  const core::TimerId id = next_timer_++;
+  if (retired_) return id;
+  timers_.emplace(id, std::move(fn));
+  Event e;
+  e.t = site_.now() + std::max<std::int64_t>(d.count(), 0);
+  e.kind = Event::Kind::Timer;
+  e.node = id_;
+  e.incarnation = incarnation_;
+  e.id = id;
+  site_.schedule(std::move(e));
+  return id;
+}
+
+void NodeEnv::cancel(core::TimerId id) { timers_.erase(id); }
+
+void NodeEnv::fire_timer(core::TimerId id) {
+  auto it = timers_.find(id);
+  if (it == timers_.end()) return;  // cancelled
+  auto fn = std::move(it->second);
+  timers_.erase(it);
+  ++world_.stats.timer_events;
+  fn();
+}
+
+void NodeEnv::send(const std::string& to, core::Network net, core::Envelope msg) {
+  if (retired_ || world_.stopping()) return;
+  NodeId to_id = 0;
+  if (world_.path.unroutable(id_, to, net, to_id)) {
+    ++world_.stats.unroutable_messages;
+    ++world_.stats.dropped_messages;
+    return;
+  }
+  auto p = std::make_unique<Packet>();
+  p->kind = Packet::Kind::Datagram;
+  p->from = id_;
+  p->to = to_id;
+  p->net = net;
+  p->size = core::frame_size(name_, to, msg);
+  p->envelope = std::move(msg);
+  world_.path.send(site_, std::move(p));
+}
+
+void NodeEnv::call(const std::string& to, core::Network net, core::Envelope request, core::Duration timeout,
+                   std::function<void(core::CallOutcome)> done) {
+  if (retired_) return;
+  ++world_.stats.calls;
+  const std::uint64_t call_id = next_call_++;
+  NodeId to_id = 0;
+  auto unroutable = world_.path.unroutable(id_, to, net, to_id);
+  // The deadline timer answers the call if nothing else does; for an unroutable destination it fires at
+  // once (after the current callback), so `done` never runs inside call().
+  core::CallFailure failure =
+      unroutable ? core::CallFailure{core::CallError::Unreachable, *unroutable}
+                 : core::CallFailure{core::CallError::Timeout,
+                                     "no reply from '" + to + "' within " + millis(timeout) + " ms"};
+  const core::TimerId deadline =
+      after(unroutable ? core::Duration(0) : timeout,
+            [this, call_id, failure = std::move(failure)]() mutable { complete_call(call_id, std::move(failure)); });
+  calls_.emplace(call_id, PendingCall{std::move(done), deadline});
+  if (unroutable) {
+    ++world_.stats.unroutable_messages;
+    ++world_.stats.dropped_messages;
+    return;
+  }
+  if (world_.stopping()) return;
+  auto p = std::make_unique<Packet>();
+  p->kind = Packet::Kind::Request;
+  p->from = id_;
+  p->to = to_id;
+  p->net = net;
+  p->call_id = call_id;
+  p->caller_incarnation = incarnation_;
+  p->size = core::frame_size(name_, to, request);
+  p->envelope = std::move(request);
+  world_.path.send(site_, std::move(p));
+}
+
+void NodeEnv::complete_call(std::uint64_t call_id, core::CallOutcome outcome) {
+  auto it = calls_.find(call_id);
+  if (it == calls_.end()) return;  // already answered (a late reply after the timeout, or the reverse)
+  auto done = std::move(it->second.done);
+  timers_.erase(it->second.deadline);
+  calls_.erase(it);
+  if (std::holds_alternative<core::CallFailure>(outcome)) ++world_.stats.call_failures;
+  if (done) done(std::move(outcome));
+}
+
+bool NodeEnv::enabled(core::LogLevel level) const { return world_.trace.enabled(level); }
+
+void NodeEnv::write(core::LogLevel level, std::string_view event, core::LogFields fields) {
+  world_.trace.record(TraceRecord{now(), name_, level, std::string(event), std::move(fields)});
+}
+
+}  // namespace roost::sim

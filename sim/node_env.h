@@ -1,0 +1,62 @@
+// The Env of one incarnation of one simulated node. It lives exactly as long as that incarnation: a crash
+// destroys it with the Node, and with it every timer and pending call of the dead incarnation, so nothing
+// of the old life can reach the new one (site events also carry the incarnation and are checked).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <unordered_map>
+
+#include "platform/core/env.h"
+#include "sim/fleet_index.h"
+
+namespace roost::sim {
+
+class SiteRuntime;
+class World;
+
+class NodeEnv final : public core::Env, private core::Logger {
+ public:
+  NodeEnv(SiteRuntime& site, NodeId id, std::uint32_t incarnation);
+
+  const std::string& node_name() const override { return name_; }
+  core::TimePoint now() const override;
+  core::TimerId after(core::Duration d, std::function<void()> fn) override;
+  void cancel(core::TimerId id) override;
+  void send(const std::string& to, core::Network net, core::Envelope msg) override;
+  void call(const std::string& to, core::Network net, core::Envelope request, core::Duration timeout,
+            std::function<void(core::CallOutcome)> done) override;
+  core::Rng& rng() override { return rng_; }
+  core::Logger& log() override { return *this; }
+
+  // Runtime side.
+  // Called just before the node is destroyed: from then on the Env sends nothing and schedules nothing.
+  void retire() { retired_ = true; }
+  void fire_timer(core::TimerId id);
+  void complete_call(std::uint64_t call_id, core::CallOutcome outcome);
+  std::uint32_t incarnation() const { return incarnation_; }
+
+ private:
+  bool enabled(core::LogLevel level) const override;
+  void write(core::LogLevel level, std::string_view event, core::LogFields fields) override;
+
+  struct PendingCall {
+    std::function<void(core::CallOutcome)> done;
+    core::TimerId deadline = 0;
+  };
+
+  bool retired_ = false;
+  SiteRuntime& site_;
+  World& world_;
+  NodeId id_;
+  std::uint32_t incarnation_;
+  const std::string& name_;
+  core::Rng rng_;
+  core::TimerId next_timer_ = 1;
+  std::unordered_map<core::TimerId, std::function<void()>> timers_;
+  std::uint64_t next_call_ = 1;
+  std::unordered_map<std::uint64_t, PendingCall> calls_;
+};
+
+}  // namespace roost::sim

@@ -1,0 +1,29 @@
+// What travels between simulated nodes: the frame's contents plus what the runtime needs to route it and
+// to match a reply to its call. `size` is exactly core::frame_size() of the frame, what the twin charges.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+#include "platform/core/env.h"
+#include "platform/core/message.h"
+#include "sim/fleet_index.h"
+
+namespace roost::sim {
+
+struct Packet {
+  enum class Kind : std::uint8_t { Datagram, Request, Reply };
+  Kind kind = Kind::Datagram;
+  NodeId from = 0;
+  NodeId to = 0;
+  core::Network net = core::Network::Management;
+  core::Envelope envelope;                   // a datagram, a request, or a successful reply
+  std::optional<core::CallFailure> failure;  // a reply that carries the serving side's failure
+  std::uint64_t call_id = 0;                 // request/reply: the caller's call number
+  std::uint32_t caller_incarnation = 0;      // reply: only this incarnation of the caller may take it
+  std::size_t size = 0;                      // frame bytes
+  bool via_simgrid = false;                  // for the statistics
+};
+
+}  // namespace roost::sim

@@ -1,0 +1,247 @@
+#include "sim/site_runtime.h"
+
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+#include <simgrid/s4u/Engine.hpp>
+
+#include "sim/message_path.h"
+#include "sim/node_env.h"
+#include "sim/sim_clock.h"
+#include "sim/world.h"
+
+namespace roost::sim {
+namespace {
+
+const char* kind_name(Event::Kind k) {
+  switch (k) {
+    case Event::Kind::Timer: return "timer";
+    case Event::Kind::Deliver: return "delivery";
+    case Event::Kind::Crash: return "crash";
+    case Event::Kind::Restart: return "restart";
+    case Event::Kind::Boot: return "boot";
+  }
+  return "?";
+}
+
+}  // namespace
+
+SiteRuntime::SiteRuntime(World& world, SiteId id)
+    : world_(world),
+      id_(id),
+      wake_(simgrid::s4u::Semaphore::create(0)),
+      link_rng_(core::Rng::derive(world.config.seed, "link/" + world.fleet.site(id).name)) {}
+
+SiteRuntime::~SiteRuntime() = default;
+
+void SiteRuntime::arrive(std::int64_t t, std::unique_ptr<Packet> p) {
+  inbox_.emplace_back(t, std::move(p));
+  wake();
+}
+
+void SiteRuntime::wake() {
+  // At most one outstanding release: every release is matched by exactly one successful acquire below.
+  if (wake_pending_) return;
+  wake_pending_ = true;
+  wake_->release();
+}
+
+void SiteRuntime::run() {
+  const std::int64_t end = world_.end_ns;
+  try {
+    boot_at_start();
+  } catch (const std::exception& ex) {
+    world_.fail("site '" + world_.fleet.site(id_).name + "': starting its nodes failed: " + ex.what());
+  }
+  while (!world_.stopping()) {
+    for (auto& [t, p] : inbox_) {
+      Event e;
+      e.t = t;
+      e.kind = Event::Kind::Deliver;
+      e.packet = std::move(p);
+      queue_.push(std::move(e));
+    }
+    inbox_.clear();
+
+    while (!queue_.empty() && queue_.next_time() <= now_ && queue_.next_time() < end && !world_.stopping()) {
+      Event e = queue_.pop();
+      try {
+        dispatch(e);
+      } catch (const std::exception& ex) {
+        std::ostringstream what;
+        what << "site '" << world_.fleet.site(id_).name << "': " << kind_name(e.kind) << " for node '"
+             << world_.fleet.node(e.packet ? e.packet->to : e.node).name() << "' at t=" << static_cast<double>(now_) / 1e9
+             << " s threw: " << ex.what();
+        world_.fail(what.str());
+      }
+    }
+    if (world_.stopping() || now_ >= end) break;
+
+    const std::int64_t next = queue_.empty() ? end : std::min(queue_.next_time(), end);
+    bool timed_out = true;
+    if (next > now_) {
+      const double timeout = std::max(0.0, static_cast<double>(next) / 1e9 - simgrid::s4u::Engine::get_clock());
+      timed_out = wake_->acquire_timeout(timeout);
+      if (!timed_out) wake_pending_ = false;
+    }
+    // After a timeout we are at `next` by construction; SimGrid's double clock may read a hair below it.
+    std::int64_t c = sim_clock_ns();
+    if (timed_out) c = std::max(c, next);
+    now_ = std::max(now_, c);
+  }
+  shut_down_all();
+}
+
+void SiteRuntime::boot_at_start() {
+  now_ = 0;
+  for (const auto& a : world_.node_actions(id_)) {
+    Event e;
+    e.t = a.t;
+    e.kind = a.kind == FaultSchedule::NodeAction::Kind::Crash ? Event::Kind::Crash : Event::Kind::Restart;
+    e.node = a.node;
+    queue_.push(std::move(e));
+  }
+  // Every node is built first, then started, both in config order.
+  std::vector<NodeId> built;
+  for (NodeId n : world_.fleet.site_nodes(id_)) {
+    if (world_.fleet.node(n).spec->start_down) continue;
+    bring_up(n);
+    built.push_back(n);
+  }
+  for (NodeId n : built) world_.slots[n].node->start();
+}
+
+void SiteRuntime::dispatch(Event& e) {
+  switch (e.kind) {
+    case Event::Kind::Timer: {
+      NodeSlot& slot = world_.slots[e.node];
+      if (slot.state == NodeSlot::State::Up && slot.incarnation == e.incarnation) slot.env->fire_timer(e.id);
+      break;
+    }
+    case Event::Kind::Deliver: deliver(*e.packet); break;
+    case Event::Kind::Crash: crash(e.node, "crash"); break;
+    case Event::Kind::Restart: restart(e.node); break;
+    case Event::Kind::Boot: boot(e.node, e.id); break;
+  }
+}
+
+void SiteRuntime::deliver(Packet& p) {
+  NodeSlot& slot = world_.slots[p.to];
+  if (!world_.path.accepts(p, now_) ||
+      (p.kind == Packet::Kind::Reply && slot.incarnation != p.caller_incarnation)) {
+    ++world_.stats.dropped_messages;
+    return;
+  }
+  if (p.via_simgrid) {
+    ++world_.stats.simgrid_messages;
+    world_.stats.simgrid_bytes += p.size;
+  } else {
+    ++world_.stats.local_messages;
+  }
+  const std::string& from = world_.fleet.node(p.from).name();
+  world_.trace.delivered(now_, from, world_.fleet.node(p.to).name(), p.net, p.failure ? 0 : p.envelope.type, p.size);
+  const core::Peer peer{from, p.net};
+  switch (p.kind) {
+    case Packet::Kind::Datagram: slot.node->deliver(peer, p.envelope); break;
+    case Packet::Kind::Request: {
+      // The reply goes back only while the serving incarnation lives; a server that crashes with the
+      // request in hand answers nothing (the caller times out).
+      World* w = &world_;
+      const NodeId server = p.to, caller = p.from;
+      const std::uint32_t server_incarnation = slot.incarnation, caller_incarnation = p.caller_incarnation;
+      const std::uint64_t call_id = p.call_id;
+      const core::Network net = p.net;
+      core::Reply reply([w, server, caller, server_incarnation, caller_incarnation, call_id,
+                         net](core::CallOutcome outcome) {
+        if (w->stopping()) return;
+        const NodeSlot& s = w->slots[server];
+        if (s.state != NodeSlot::State::Up || s.incarnation != server_incarnation) return;
+        auto r = std::make_unique<Packet>();
+        r->kind = Packet::Kind::Reply;
+        r->from = server;
+        r->to = caller;
+        r->net = net;
+        r->call_id = call_id;
+        r->caller_incarnation = caller_incarnation;
+        if (auto* env = std::get_if<core::Envelope>(&outcome)) {
+          r->envelope = std::move(*env);
+        } else {
+          r->failure = std::get<core::CallFailure>(std::move(outcome));
+          r->envelope = core::Envelope{0, r->failure->detail};
+        }
+        r->size = core::frame_size(w->fleet.node(server).name(), w->fleet.node(caller).name(), r->envelope);
+        w->path.send(*w->sites[w->fleet.node(server).site], std::move(r));
+      });
+      slot.node->serve(peer, p.envelope, std::move(reply));
+      break;
+    }
+    case Packet::Kind::Reply:
+      slot.env->complete_call(p.call_id, p.failure ? core::CallOutcome(std::move(*p.failure))
+                                                   : core::CallOutcome(std::move(p.envelope)));
+      break;
+  }
+}
+
+void SiteRuntime::crash(NodeId node, const char* reason) {
+  NodeSlot& slot = world_.slots[node];
+  if (slot.state == NodeSlot::State::Down) return;
+  const bool was_up = slot.state == NodeSlot::State::Up;
+  slot.state = NodeSlot::State::Down;
+  ++slot.boot_token;  // a boot in progress is abandoned
+  world_.sim_record(now_, "node.down",
+                    {{"node", world_.fleet.node(node).name()}, {"reason", reason}, {"incarnation", slot.incarnation}});
+  if (!was_up) return;
+  // The slot is emptied before anything is destroyed, so that nothing run by a destructor finds the node.
+  auto dead_node = std::move(slot.node);
+  auto dead_env = std::move(slot.env);
+  dead_env->retire();
+  dead_node.reset();
+  dead_env.reset();
+}
+
+void SiteRuntime::restart(NodeId node) {
+  NodeSlot& slot = world_.slots[node];
+  if (slot.state == NodeSlot::State::Booting) return;
+  if (slot.state == NodeSlot::State::Up) crash(node, "restart");
+  slot.state = NodeSlot::State::Booting;
+  Event e;
+  e.t = now_ + world_.fleet.node(node).spec->boot_time.count();
+  e.kind = Event::Kind::Boot;
+  e.node = node;
+  e.id = ++slot.boot_token;
+  queue_.push(std::move(e));
+}
+
+void SiteRuntime::boot(NodeId node, std::uint64_t token) {
+  NodeSlot& slot = world_.slots[node];
+  if (slot.state != NodeSlot::State::Booting || slot.boot_token != token) return;
+  bring_up(node);
+  world_.sim_record(now_, "node.up", {{"node", world_.fleet.node(node).name()}, {"incarnation", slot.incarnation}});
+  slot.node->start();
+}
+
+void SiteRuntime::bring_up(NodeId node) {
+  NodeSlot& slot = world_.slots[node];
+  ++slot.incarnation;
+  slot.env = std::make_unique<NodeEnv>(*this, node, slot.incarnation);
+  slot.node = world_.roles.make(*slot.env, world_.fleet.node(node).spec->node);
+  if (!slot.node) throw std::runtime_error("role '" + world_.fleet.node(node).spec->node.role + "' built no node");
+  slot.state = NodeSlot::State::Up;
+}
+
+void SiteRuntime::shut_down_all() {
+  for (NodeId n : world_.fleet.site_nodes(id_)) {
+    NodeSlot& slot = world_.slots[n];
+    slot.state = NodeSlot::State::Down;
+    auto node = std::move(slot.node);
+    auto env = std::move(slot.env);
+    if (env) env->retire();
+    node.reset();
+    env.reset();
+  }
+  queue_.clear();
+  inbox_.clear();
+}
+
+}  // namespace roost::sim

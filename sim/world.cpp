@@ -1,0 +1,41 @@
+#include "sim/world.h"
+
+#include "sim/node_env.h"
+#include "sim/site_runtime.h"
+
+namespace roost::sim {
+
+NodeSlot::NodeSlot() = default;
+NodeSlot::~NodeSlot() = default;
+NodeSlot::NodeSlot(NodeSlot&&) noexcept = default;
+NodeSlot& NodeSlot::operator=(NodeSlot&&) noexcept = default;
+
+World::World(const SimConfig& cfg, const core::RoleRegistry& r)
+    : config(cfg),
+      roles(r),
+      fleet(cfg),
+      faults(cfg, fleet),
+      trace(cfg.trace_level),
+      path(*this),
+      slots(fleet.nodes().size()),
+      end_ns(cfg.duration.count()),
+      node_actions_(fleet.site_count()) {
+  for (const auto& a : faults.node_actions()) node_actions_[fleet.node(a.node).site].push_back(a);
+}
+
+World::~World() = default;
+
+void World::fail(std::string what) {
+  if (stopping_) return;
+  stopping_ = true;
+  failure_ = std::move(what);
+  for (auto& s : sites) s->wake();
+  if (on_fail_) on_fail_();
+}
+
+void World::sim_record(std::int64_t t, std::string event, core::LogFields fields) {
+  trace.record(TraceRecord{core::TimePoint(core::Duration(t)), "sim", core::LogLevel::Info, std::move(event),
+                           std::move(fields)});
+}
+
+}  // namespace roost::sim

@@ -1,0 +1,78 @@
+// Everything the actors of one run share: the fleet, the fault schedule, the trace, the statistics, each
+// node's live incarnation, the site runtimes and the ways out (message path, SimGrid transport).
+// SimGrid runs actors one at a time in a fixed order, so plain members are safe and deterministic.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "platform/core/node.h"
+#include "sim/config.h"
+#include "sim/fault_schedule.h"
+#include "sim/fleet_index.h"
+#include "sim/message_path.h"
+#include "sim/simulation.h"
+#include "sim/trace.h"
+
+namespace roost::sim {
+
+class NodeEnv;
+class SiteRuntime;
+class Transport;
+
+// One node's place in the run. Only the live incarnation has an Env and a Node; a crash destroys both.
+struct NodeSlot {
+  enum class State : std::uint8_t { Down, Booting, Up };
+  State state = State::Down;
+  std::uint32_t incarnation = 0;  // boots so far; when Up, the live node is this incarnation
+  std::uint64_t boot_token = 0;   // invalidates a pending boot when the node crashes meanwhile
+  std::unique_ptr<NodeEnv> env;
+  std::unique_ptr<core::Node> node;
+
+  NodeSlot();
+  ~NodeSlot();
+  NodeSlot(NodeSlot&&) noexcept;
+  NodeSlot& operator=(NodeSlot&&) noexcept;
+};
+
+class World {
+ public:
+  World(const SimConfig& config, const core::RoleRegistry& roles);
+  ~World();
+
+  const SimConfig& config;
+  const core::RoleRegistry& roles;
+  FleetIndex fleet;
+  FaultSchedule faults;
+  Trace trace;
+  SimStats stats;
+  MessagePath path;
+  std::vector<NodeSlot> slots;                       // by NodeId
+  std::vector<std::unique_ptr<SiteRuntime>> sites;  // by SiteId
+  Transport* transport = nullptr;
+  std::int64_t end_ns = 0;
+
+  // Set when the run must stop early (a node threw); every actor leaves at its next wake-up.
+  bool stopping() const { return stopping_; }
+  const std::string& failure() const { return failure_; }
+  void fail(std::string what);
+  // Lets the control actor be woken by fail().
+  void set_on_fail(std::function<void()> fn) { on_fail_ = std::move(fn); }
+
+  // The crashes and restarts the fault schedule holds for the nodes of `site`, in time order.
+  const std::vector<FaultSchedule::NodeAction>& node_actions(SiteId site) const { return node_actions_[site]; }
+
+  // A record of the simulation itself (node "sim"): fault boundaries, node crashes and boots.
+  void sim_record(std::int64_t t, std::string event, core::LogFields fields);
+
+ private:
+  std::vector<std::vector<FaultSchedule::NodeAction>> node_actions_;
+  bool stopping_ = false;
+  std::string failure_;
+  std::function<void()> on_fail_;
+};
+
+}  // namespace roost::sim

@@ -1,0 +1,25 @@
+// The `roost` CLI is `roost <noun> <verb>`; each noun lives in its own file (sim_command.cpp,
+// version_command.cpp, ...) and registers itself on the app through one of these functions.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace roost::cli {
+
+// Exit codes shared by every command (docs/cli.md).
+enum ExitCode : int {
+  kOk = 0,
+  kExpectationFailed = 1,  // the command ran, and what it checked does not hold
+  kInvalidInput = 2,       // usage error, or an input file that is not valid
+  kRunFailed = 3,          // the command could not do its work (I/O error, internal failure)
+};
+
+// Where a command's callback leaves its exit code (CLI11 callbacks return nothing).
+struct Outcome {
+  int exit_code = kOk;
+};
+
+void add_sim_command(CLI::App& app, Outcome& outcome);
+void add_version_command(CLI::App& app, Outcome& outcome);
+
+}  // namespace roost::cli

@@ -1,0 +1,28 @@
+// roost: the command-line client. `roost <noun> <verb> [options]`; `--help` works at every level.
+#include <iostream>
+
+#include "harness/version.h"
+#include "tools/roost/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Roost: edge-cloud management, simulation first.", "roost"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "roost " + roost::harness::roost_version());
+  app.footer("Run `roost <command> --help` for the options of a command. Exit codes: 0 ok, 1 an expectation "
+             "failed, 2 invalid input or usage, 3 the command failed.");
+
+  roost::cli::Outcome outcome;
+  roost::cli::add_sim_command(app, outcome);
+  roost::cli::add_version_command(app, outcome);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version arrive here too, with exit code 0.
+    return app.exit(e) == 0 ? roost::cli::kOk : roost::cli::kInvalidInput;
+  } catch (const std::exception& e) {
+    std::cerr << "roost: " << e.what() << "\n";
+    return roost::cli::kRunFailed;
+  }
+  return outcome.exit_code;
+}
