@@ -1,0 +1,108 @@
+#include "backends/sqlite/schema.h"
+
+#include <sqlite3.h>
+
+namespace roost::sqlite {
+
+int schema_version(Db& db) {
+  if (!db.table_exists("schema_version")) return 0;
+  return static_cast<int>(db.query_int("SELECT version FROM schema_version", "read the schema version"));
+}
+
+int migrate(Db& db, const std::vector<Migration>& migrations, int target) {
+  const int found = schema_version(db);
+  for (;;) {
+    // Read the version inside the write transaction: another process may be migrating the same file.
+    db.exec("BEGIN IMMEDIATE", "begin a schema migration");
+    std::string step = "migrate schema";
+    try {
+      const int version = schema_version(db);
+      if (version > target)
+        throw SqliteError(db.path() + ": schema version " + std::to_string(version) +
+                              " is newer than this build knows (" + std::to_string(target) + "); refusing to open it",
+                          SQLITE_ERROR);
+      if (version == target) {
+        db.exec("COMMIT", step);
+        return found;
+      }
+      const Migration* m = nullptr;
+      for (const Migration& candidate : migrations)
+        if (candidate.from == version && candidate.to > version && candidate.to <= target) m = &candidate;
+      if (!m)
+        throw SqliteError(db.path() + ": no migration leads from schema version " + std::to_string(version) +
+                              " towards " + std::to_string(target),
+                          SQLITE_ERROR);
+      step = "migrate schema " + std::to_string(m->from) + " -> " + std::to_string(m->to) + " (" + m->description + ")";
+      m->apply(db);
+      db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL); DELETE FROM schema_version;", step);
+      Statement bump(db, "INSERT INTO schema_version (version) VALUES (?)", step);
+      bump.bind(1, std::int64_t{m->to}).run();
+      db.exec("COMMIT", step);
+    } catch (const SqliteError&) {
+      if (!db.autocommit()) sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    } catch (const std::exception& e) {
+      if (!db.autocommit()) sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+      throw SqliteError(db.path() + ": " + step + ": " + e.what(), SQLITE_ERROR);
+    }
+  }
+}
+
+const std::vector<Migration>& alarm_store_migrations() {
+  static const std::vector<Migration> kMigrations{
+      {0, 1, "create the alarm, event_log and event_suppression tables", [](Db& db) {
+         // Column names follow StarlingX's fm database so operators' queries carry over; enums are
+         // stored as their numbers (platform/fm/alarm.h), times as UTC microseconds and runtime nanoseconds.
+         // Alarms are keyed by id (the rowid). uuid has no index: the manager resolves uuids in memory,
+         // and a random-key index would dirty a page per write. UNIQUE (alarm_id, entity_instance_id)
+         // guards the upsert key against a manager bug.
+         db.exec(R"sql(
+CREATE TABLE alarm (
+  id                     INTEGER PRIMARY KEY,
+  uuid                   TEXT NOT NULL,
+  alarm_id               TEXT NOT NULL,
+  alarm_state            INTEGER NOT NULL,
+  entity_type_id         TEXT NOT NULL,
+  entity_instance_id     TEXT NOT NULL,
+  severity               INTEGER NOT NULL,
+  reason_text            TEXT NOT NULL,
+  proposed_repair_action TEXT NOT NULL,
+  alarm_type             INTEGER NOT NULL,
+  probable_cause         TEXT NOT NULL,
+  service_affecting      INTEGER NOT NULL,
+  suppression            INTEGER NOT NULL,
+  inhibit_alarms         INTEGER NOT NULL,
+  timestamp_us           INTEGER NOT NULL,
+  time_ns                INTEGER NOT NULL,
+  UNIQUE (alarm_id, entity_instance_id)
+);
+CREATE TABLE event_log (
+  id                     INTEGER PRIMARY KEY,
+  uuid                   TEXT NOT NULL,
+  event_log_id           TEXT NOT NULL,
+  state                  INTEGER NOT NULL,
+  entity_type_id         TEXT NOT NULL,
+  entity_instance_id     TEXT NOT NULL,
+  severity               INTEGER NOT NULL,
+  reason_text            TEXT NOT NULL,
+  proposed_repair_action TEXT NOT NULL,
+  event_log_type         INTEGER NOT NULL,
+  probable_cause         TEXT NOT NULL,
+  service_affecting      INTEGER NOT NULL,
+  suppression            INTEGER NOT NULL,
+  alarm_uuid             TEXT NOT NULL,
+  timestamp_us           INTEGER NOT NULL,
+  time_ns                INTEGER NOT NULL
+);
+CREATE TABLE event_suppression (
+  alarm_id               TEXT PRIMARY KEY,
+  uuid                   TEXT NOT NULL UNIQUE,
+  suppressed             INTEGER NOT NULL
+);
+)sql",
+                 "create tables");
+       }}};
+  return kMigrations;
+}
+
+}  // namespace roost::sqlite
