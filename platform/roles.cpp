@@ -1,5 +1,6 @@
 #include "platform/roles.h"
 
+#include "platform/mtce/heartbeat_controller.h"
 #include "platform/mtce/pulse.h"
 
 namespace roost::platform {
@@ -13,7 +14,8 @@ core::RoleRegistry::Factory factory() {
 core::RoleRegistry build() {
   core::RoleRegistry r;
   r.add("pulse-controller", factory<mtce::PulseMonitor>());
-  r.add("pulse-host", factory<mtce::PulseResponder>());
+  r.add("pulse-host", factory<mtce::PulseResponder>());  // answers pulse and heartbeat controllers alike
+  r.add("heartbeat-controller", factory<mtce::HeartbeatController>());
   return r;
 }
 }  // namespace
