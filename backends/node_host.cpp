@@ -1,5 +1,7 @@
 #include "backends/node_host.h"
 
+#include <chrono>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -26,6 +28,25 @@ NodeHost::NodeHost(RuntimeContext& ctx, const HostedNode& node, std::size_t conf
       rng_(core::Rng::derive(ctx.config.seed, node.spec.name)),
       logger_(ctx.sink, node.spec.name, ctx.now) {
   for (auto& r : routers_) r = std::make_shared<HttpRouter>();
+  resources_ = std::make_unique<NodeResources>(ctx.io, ctx.config.data_dir, node.spec.name);
+  hardware_ = std::make_unique<NodeHardware>(
+      ctx.io,
+      [this]() -> NodeHardware::Guard {
+        return [this, life = std::weak_ptr(life_)](std::function<void()> fn) {
+          if (life.expired()) return;  // the incarnation that asked is gone
+          guarded(fn);
+        };
+      },
+      ipmi::IpmiOptions{},
+      [this](const ipmi::CommandTrace& t) {
+        core::LogFields fields{{"host", t.host},
+                               {"operation", t.operation},
+                               {"ms", core::to_millis(t.result.elapsed)},
+                               {"ok", t.ok}};
+        if (!t.ok) fields.emplace_back("error", t.error);
+        if (t.abandoned) fields.emplace_back("abandoned", true);  // the incarnation that asked is gone
+        runtime_log(t.ok ? core::LogLevel::Debug : core::LogLevel::Info, "bmc.command", std::move(fields));
+      });
   for (const auto& [net, _] : config_.addresses)
     add_call_route(*routers_[index(net)], [this, net = net](core::Frame f, core::Reply r) {
       serve_call(net, std::move(f), std::move(r));
@@ -91,6 +112,7 @@ void NodeHost::stop(std::string_view reason) {
   life_.reset();  // from here on no callback reaches the node
   for (auto& l : listeners_)
     if (l) l->stop();
+  api_listeners_.clear();  // the APIs the incarnation served go with it
   for (auto& s : sockets_)
     if (s) s->close();
   timers_.clear();  // destroying a timer cancels its wait; the handler sees operation_aborted
@@ -98,6 +120,31 @@ void NodeHost::stop(std::string_view reason) {
   for (auto& s : sockets_) s.reset();
   for (auto& l : listeners_) l.reset();
   if (was_up) runtime_log(core::LogLevel::Info, "node.stopped", {{"reason", reason}, {"incarnation", incarnation_}});
+}
+
+std::int64_t NodeHost::wall_time_us() const {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::shared_ptr<void> NodeHost::resource(std::type_index type) {
+  return resources_->get(type, [this, life = std::weak_ptr(life_)](std::function<void()> fn) {
+    if (life.expired()) return;  // the incarnation that submitted is gone: the new one reloads instead
+    guarded(fn);
+  });
+}
+
+void NodeHost::serve_http(core::Network net, std::uint16_t port, std::shared_ptr<const core::HttpRouter> router) {
+  auto it = config_.addresses.find(net);
+  if (it == config_.addresses.end())
+    throw std::runtime_error("node " + node_name() + " has no address on " + std::string(core::to_string(net)) +
+                             " to serve HTTP on");
+  TransportLog tlog = [this](core::LogLevel l, std::string_view e, core::LogFields f) { runtime_log(l, e, std::move(f)); };
+  auto listener = std::make_unique<HttpListener>(ctx_.io, it->second, port, std::move(router), tlog);
+  listener->start();  // throws naming the address and why
+  runtime_log(core::LogLevel::Info, "http.serving",
+              {{"network", std::string(core::to_string(net))}, {"address", it->second}, {"port", port}});
+  api_listeners_.push_back(std::move(listener));
 }
 
 core::TimerId NodeHost::after(core::Duration d, std::function<void()> fn) {

@@ -1,8 +1,9 @@
 // NodeHost: one hosted node and the Env it sees on the real runtime. It owns the node's sockets (one
 // UDP socket and one HTTP listener per network, on the node's own address), its timers, its RNG and
-// its logger. Every callback into the node is guarded by the node's incarnation token: once the node
-// is stopped (or crashed) no timer, datagram, call or reply reaches it, and a restart builds a new
-// Node object, as a process restart would.
+// its logger, and the hardware it drives (BMCs through ipmitool children, node_hardware.h). Every
+// callback into the node is guarded by the node's incarnation token: once the node is stopped (or
+// crashed) no timer, datagram, call, reply or hardware completion reaches it, and a restart builds a
+// new Node object, as a process restart would.
 #pragma once
 
 #include <array>
@@ -11,11 +12,15 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <typeindex>
 #include <unordered_map>
+#include <vector>
 
 #include "backends/directory.h"
 #include "backends/http_router.h"
 #include "backends/log_sink.h"
+#include "backends/node_hardware.h"
+#include "backends/node_resources.h"
 #include "backends/runtime_config.h"
 #include "backends/runtime_stats.h"
 #include "platform/core/env.h"
@@ -73,6 +78,11 @@ class NodeHost final : public core::Env {
             std::function<void(core::CallOutcome)> done) override;
   core::Rng& rng() override { return rng_; }
   core::Logger& log() override { return logger_; }
+  core::HardwareAccess& hardware() override { return *hardware_; }
+  std::int64_t wall_time_us() const override;
+  std::shared_ptr<void> resource(std::type_index type) override;
+  // Binds a listener on the node's address on `net` at `port` until the incarnation ends.
+  void serve_http(core::Network net, std::uint16_t port, std::shared_ptr<const core::HttpRouter> router) override;
 
  private:
   struct Timer;
@@ -102,6 +112,9 @@ class NodeHost final : public core::Env {
   core::TimerId next_timer_ = 0;
   std::set<std::string> warned_;
   std::uint64_t malformed_ = 0;
+  std::vector<std::unique_ptr<HttpListener>> api_listeners_;  // serve_http's, closed when the incarnation ends
+  std::unique_ptr<NodeResources> resources_;                  // survives restarts, like a disk
+  std::unique_ptr<NodeHardware> hardware_;  // survives restarts: its children are reaped whoever started them
 };
 
 }  // namespace roost::backends

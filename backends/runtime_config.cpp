@@ -123,11 +123,15 @@ std::optional<core::LogLevel> parse_log_level(std::string_view s) {
 
 RuntimeConfig parse_runtime_config(const nlohmann::json& j, const core::RoleRegistry& roles) {
   expect_object(j, "");
-  only_keys(j, "", {"seed", "log", "ports", "nodes", "peers"});
+  only_keys(j, "", {"seed", "log", "ports", "nodes", "peers", "data_dir"});
   RuntimeConfig c;
   if (j.contains("seed")) c.seed = expect_unsigned(j["seed"], "seed", 0, UINT64_MAX);
   if (j.contains("log")) c.log = parse_log(j["log"], "log");
   if (j.contains("ports")) c.ports = parse_ports(j["ports"], "ports");
+  if (j.contains("data_dir")) {
+    c.data_dir = expect_string(j["data_dir"], "data_dir");
+    if (c.data_dir->empty()) throw ConfigError("data_dir", "must not be empty");
+  }
 
   std::set<std::string> names;
   std::map<std::string, std::string> address_owner;  // "address" -> "path of its first use"
@@ -207,6 +211,7 @@ nlohmann::json RuntimeConfig::to_json() const {
   j["log"] = {{"level", std::string(core::to_string(log.level))}, {"stderr", log.to_stderr}};
   if (log.file) j["log"]["file"] = *log.file;
   j["ports"] = {{"datagram", ports.datagram}, {"call", ports.call}};
+  if (data_dir) j["data_dir"] = *data_dir;
   j["nodes"] = nlohmann::json::array();
   for (const auto& n : nodes)
     j["nodes"].push_back({{"name", n.spec.name},

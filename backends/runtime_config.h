@@ -5,6 +5,7 @@
 //   { "seed": 1,
 //     "log": {"level": "info", "file": "/path/log.jsonl", "stderr": true},
 //     "ports": {"datagram": 7400, "call": 7401},
+//     "data_dir": "/var/lib/roost",   (optional: durable node state, e.g. <data_dir>/<node>/fm.db)
 //     "nodes": [ {"name": "controller-0", "role": "pulse-controller", "site": "lab", "config": {...},
 //                 "addresses": {"mgmt": "127.0.1.1", "cluster-host": "127.0.2.1", "oam": "127.0.3.1"}} ],
 //     "peers": [ {"name": "worker-0", "addresses": {"mgmt": "127.0.1.2"}} ] }
@@ -70,6 +71,9 @@ struct RuntimeConfig {
   std::uint64_t seed = 1;
   LogConfig log;
   PortConfig ports;
+  // Where nodes keep durable state (Env::resource): <data_dir>/<node>/... ; none: nodes that need
+  // durable state fail to start, saying so.
+  std::optional<std::string> data_dir;
   std::vector<HostedNode> nodes;  // hosted by this process
   std::vector<PeerNode> peers;    // hosted elsewhere: the directory of where to reach them
 

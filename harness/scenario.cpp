@@ -10,6 +10,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "harness/bmc_scenario.h"
 #include "harness/fault_kinds.h"
 #include "sim/validate.h"
 
@@ -44,7 +45,8 @@ constexpr std::array kSiteFields{FieldRule{"name", kString, true}, FieldRule{"la
                                  FieldRule{"wan", kObject}, FieldRule{"nodes", kArray, true}};
 constexpr std::array kNodeFields{FieldRule{"name", kString, true},  FieldRule{"role", kString, true},
                                  FieldRule{"config", kObject},      FieldRule{"networks", kArray},
-                                 FieldRule{"boot_s", kNumber},      FieldRule{"start_down", kBool}};
+                                 FieldRule{"boot_s", kNumber},      FieldRule{"start_down", kBool},
+                                 FieldRule{"bmc", kObject}};
 constexpr std::array kExpectFields{FieldRule{"description", kString}, FieldRule{"event", kString, true},
                                    FieldRule{"node", kString},        FieldRule{"fields", kObject},
                                    FieldRule{"count", kInteger | kObject}, FieldRule{"after_fault", kInteger | kString},
@@ -265,6 +267,8 @@ class ScenarioReader {
       else n.boot_time = core::from_seconds(*boot);
     }
     n.start_down = get_bool(j, "start_down").value_or(false);
+    if (const json* bmc = get_field(j, "bmc"); bmc && bmc->is_object())
+      n.bmc = read_bmc(*bmc, child(path, "bmc"), c_, duration_s_);
     if (!n.node.name.empty()) node_networks_[n.node.name] = n.networks;
     return n;
   }

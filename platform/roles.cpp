@@ -1,6 +1,8 @@
 #include "platform/roles.h"
 
 #include "platform/mtce/heartbeat_controller.h"
+#include "platform/fm/alarm_generator.h"
+#include "platform/fm/fm_node.h"
 #include "platform/mtce/pulse.h"
 
 namespace roost::platform {
@@ -16,6 +18,8 @@ core::RoleRegistry build() {
   r.add("pulse-controller", factory<mtce::PulseMonitor>());
   r.add("pulse-host", factory<mtce::PulseResponder>());  // answers pulse and heartbeat controllers alike
   r.add("heartbeat-controller", factory<mtce::HeartbeatController>());
+  r.add("fm", factory<fm::FmNode>());
+  r.add("alarm-generator", factory<fm::AlarmGenerator>());
   return r;
 }
 }  // namespace

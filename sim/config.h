@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "platform/core/hardware.h"
 #include "platform/core/network.h"
 #include "platform/core/node.h"
 #include "platform/core/time.h"
@@ -22,12 +23,55 @@ struct LinkSpec {
   core::Duration jitter{};     // extra latency per message, uniform in [0, jitter]
 };
 
+// A duration drawn from a triangular distribution (min <= mode <= max), in seconds.
+struct TriangularSpec {
+  double min_s = 0, mode_s = 0, max_s = 0;
+};
+
+// One sensor of a simulated BMC: its reading at t=0 and its thresholds (hardware.h's meaning).
+struct SimSensorSpec {
+  std::string name;
+  core::SensorType type = core::SensorType::Other;
+  std::string unit;             // "" = the usual unit of the type ("degrees C", "RPM", "Volts", "Amps", "Watts")
+  std::optional<double> value;  // none: the BMC has no reading (status unavailable)
+  core::SensorThresholds thresholds;
+};
+
+// A scheduled change of one sensor's reading.
+struct SimSensorChange {
+  core::TimePoint at{};
+  std::string sensor;
+  std::optional<double> value;  // none: the reading becomes unavailable
+};
+
+struct TimeWindow {
+  core::TimePoint at{};
+  std::optional<core::TimePoint> until;  // none: to the end of the run
+};
+
+// The node's BMC twin (sim/simulated_bmc.h). Nodes of the same site reach it by the node's name (the
+// endpoint's `host`). Power off takes the node down (like a crash); power on boots it; reset and cycle
+// take it down and boot it again.
+struct BmcSpec {
+  std::string user, password;  // when set, an endpoint must present exactly these (else an auth error)
+  core::Duration latency = core::milliseconds(100);  // every operation's round trip
+  // An operation to an unreachable BMC fails (unreachable) after this long: the real backend's ipmitool
+  // gives up after 6 s with its default retries (backends/ipmi/ipmi_bmc.h).
+  core::Duration unreachable_after = core::seconds(6);
+  std::optional<TriangularSpec> boot;     // power-on/reset/cycle to running; none: the node's boot_time
+  core::Duration cycle_off = core::seconds(1);  // how long a power cycle keeps the power off
+  std::vector<SimSensorSpec> sensors;
+  std::vector<SimSensorChange> changes;
+  std::vector<TimeWindow> unreachable;    // windows in which the BMC does not answer
+};
+
 struct SimNodeSpec {
   core::NodeSpec node;
   // Networks the node is attached to (a subcloud controller: mgmt, cluster-host, oam, wan).
   std::vector<core::Network> networks{core::Network::Management, core::Network::ClusterHost, core::Network::Oam};
   core::Duration boot_time = core::seconds(0);  // from restart fault to the node starting
   bool start_down = false;                      // powered off at t=0
+  std::optional<BmcSpec> bmc;                   // the node's BMC, if it has one in this scenario
 };
 
 struct SiteSpec {
@@ -75,6 +119,9 @@ struct SimConfig {
   LinkSpec backbone{core::milliseconds(1), 10e9, 0.0};  // the central router's uplink to the system controller site
   LanMode lan_mode = LanMode::LocalQueue;
   core::LogLevel trace_level = core::LogLevel::Info;   // records at or above it go to the trace
+  // What nodes' Env::wall_time_us() reads at simulated time 0 (UTC microseconds; 2026-01-01T00:00:00Z),
+  // so wall-clock stamps are as deterministic as the rest of the run.
+  std::int64_t wall_epoch_us = 1767225600000000;
 };
 
 }  // namespace roost::sim

@@ -19,6 +19,9 @@ struct Event {
     Crash,    // node
     Restart,  // node
     Boot,     // node, id = boot token
+    BmcPower,     // node = the BMC's host, id = core::PowerAction, by = the node that asked
+    BmcCycleOn,   // node: the power comes back at the end of a power cycle
+    BmcSensor,    // node, id = index of the change in its BmcSpec::changes
   };
   std::int64_t t = 0;
   std::uint64_t seq = 0;
@@ -26,6 +29,7 @@ struct Event {
   NodeId node = 0;
   std::uint32_t incarnation = 0;
   std::uint64_t id = 0;
+  NodeId by = 0;
   std::unique_ptr<Packet> packet;
 };
 

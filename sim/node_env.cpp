@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "platform/fm/memory_alarm_store.h"
 #include "sim/site_runtime.h"
 #include "sim/world.h"
 
@@ -20,9 +21,20 @@ NodeEnv::NodeEnv(SiteRuntime& site, NodeId id, std::uint32_t incarnation)
       id_(id),
       incarnation_(incarnation),
       name_(world_.fleet.node(id).name()),
-      rng_(core::Rng::derive(world_.config.seed, name_ + "#" + std::to_string(incarnation))) {}
+      rng_(core::Rng::derive(world_.config.seed, name_ + "#" + std::to_string(incarnation))),
+      hardware_(*this, site, id) {}
 
 core::TimePoint NodeEnv::now() const { return core::TimePoint(core::Duration(site_.now())); }
+
+std::int64_t NodeEnv::wall_time_us() const { return world_.config.wall_epoch_us + site_.now() / 1000; }
+
+std::shared_ptr<void> NodeEnv::resource(std::type_index type) {
+  auto& durable = world_.slots[id_].durable;
+  if (auto it = durable.find(type); it != durable.end()) return it->second;
+  if (type != std::type_index(typeid(fm::AlarmStore))) return nullptr;
+  std::shared_ptr<fm::AlarmStore> store = std::make_shared<fm::MemoryAlarmStore>();
+  return durable[type] = std::shared_ptr<void>(store, store.get());
+}
 
 core::TimerId NodeEnv::after(core::Duration d, std::function<void()> fn) {
   const core::TimerId id = next_timer_++;

@@ -5,11 +5,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <unordered_map>
 
 #include "platform/core/env.h"
 #include "sim/fleet_index.h"
+#include "sim/sim_hardware.h"
 
 namespace roost::sim {
 
@@ -29,6 +31,10 @@ class NodeEnv final : public core::Env, private core::Logger {
             std::function<void(core::CallOutcome)> done) override;
   core::Rng& rng() override { return rng_; }
   core::Logger& log() override { return *this; }
+  core::HardwareAccess& hardware() override { return hardware_; }
+  std::int64_t wall_time_us() const override;
+  // fm::AlarmStore: a MemoryAlarmStore per node, kept in its NodeSlot across crashes. Others: none.
+  std::shared_ptr<void> resource(std::type_index type) override;
 
   // Runtime side.
   // Called just before the node is destroyed: from then on the Env sends nothing and schedules nothing.
@@ -57,6 +63,7 @@ class NodeEnv final : public core::Env, private core::Logger {
   std::unordered_map<core::TimerId, std::function<void()>> timers_;
   std::uint64_t next_call_ = 1;
   std::unordered_map<std::uint64_t, PendingCall> calls_;
+  SimHardware hardware_;  // the BMC twins of the node's site
 };
 
 }  // namespace roost::sim

@@ -37,8 +37,11 @@ namespace roost::sim {
 //
 // The simulation's own records (node "sim", level Info, kept whatever trace_level says):
 //   fault.start / fault.end   {kind: to_string(FaultKind), label, targets: "a,b" | site | "a,b|c,d" | "*"}
-//   node.down                 {node, reason: "crash" | "restart", incarnation}   (fault-driven only)
+//   node.down                 {node, reason, incarnation}: "crash" | "restart" (faults), "power-off" |
+//                             "reset" | "power-cycle" (BMC actions); not logged for the boot at t=0
 //   node.up                   {node, incarnation}   (a boot after a restart; incarnations count from 1)
+//   bmc.power                 {node, action, by}    (a BMC power action takes effect; sim/simulated_bmc.h)
+//   bmc.sensor                {node, sensor, value?, status}   (a scheduled sensor reading applies)
 // A run covers [0, duration): nothing scheduled at or after `duration` runs.
 struct TraceRecord {
   core::TimePoint t{};

@@ -9,6 +9,7 @@
 #include "sim/message_path.h"
 #include "sim/node_env.h"
 #include "sim/sim_clock.h"
+#include "sim/simulated_bmc.h"
 #include "sim/world.h"
 
 namespace roost::sim {
@@ -21,6 +22,9 @@ const char* kind_name(Event::Kind k) {
     case Event::Kind::Crash: return "crash";
     case Event::Kind::Restart: return "restart";
     case Event::Kind::Boot: return "boot";
+    case Event::Kind::BmcPower: return "BMC power action";
+    case Event::Kind::BmcCycleOn: return "BMC power-cycle restore";
+    case Event::Kind::BmcSensor: return "BMC sensor change";
   }
   return "?";
 }
@@ -102,6 +106,19 @@ void SiteRuntime::boot_at_start() {
     e.node = a.node;
     queue_.push(std::move(e));
   }
+  // Scheduled sensor readings of the site's BMCs.
+  for (NodeId n : world_.fleet.site_nodes(id_)) {
+    const auto& bmc = world_.fleet.node(n).spec->bmc;
+    if (!bmc) continue;
+    for (std::size_t i = 0; i < bmc->changes.size(); ++i) {
+      Event e;
+      e.t = bmc->changes[i].at.time_since_epoch().count();
+      e.kind = Event::Kind::BmcSensor;
+      e.node = n;
+      e.id = i;
+      queue_.push(std::move(e));
+    }
+  }
   // Every node is built first, then started, both in config order.
   std::vector<NodeId> built;
   for (NodeId n : world_.fleet.site_nodes(id_)) {
@@ -123,6 +140,9 @@ void SiteRuntime::dispatch(Event& e) {
     case Event::Kind::Crash: crash(e.node, "crash"); break;
     case Event::Kind::Restart: restart(e.node); break;
     case Event::Kind::Boot: boot(e.node, e.id); break;
+    case Event::Kind::BmcPower: bmc_power(e.node, static_cast<core::PowerAction>(e.id), e.by); break;
+    case Event::Kind::BmcCycleOn: bmc_power_on(e.node); break;
+    case Event::Kind::BmcSensor: bmc_sensor(e.node, e.id); break;
   }
 }
 
@@ -204,13 +224,70 @@ void SiteRuntime::restart(NodeId node) {
   NodeSlot& slot = world_.slots[node];
   if (slot.state == NodeSlot::State::Booting) return;
   if (slot.state == NodeSlot::State::Up) crash(node, "restart");
+  if (auto& bmc = world_.bmcs[node]) bmc->set_powered(true);  // a restart fault implies power
+  begin_boot(node, world_.fleet.node(node).spec->boot_time.count());
+}
+
+void SiteRuntime::begin_boot(NodeId node, std::int64_t delay) {
+  NodeSlot& slot = world_.slots[node];
   slot.state = NodeSlot::State::Booting;
   Event e;
-  e.t = now_ + world_.fleet.node(node).spec->boot_time.count();
+  e.t = now_ + delay;
   e.kind = Event::Kind::Boot;
   e.node = node;
   e.id = ++slot.boot_token;
   queue_.push(std::move(e));
+}
+
+void SiteRuntime::bmc_power(NodeId node, core::PowerAction action, NodeId by) {
+  SimulatedBmc& bmc = *world_.bmcs[node];
+  world_.sim_record(now_, "bmc.power", {{"node", world_.fleet.node(node).name()},
+                                        {"action", std::string(core::to_string(action))},
+                                        {"by", world_.fleet.node(by).name()}});
+  const auto boot_time = [&] { return bmc.boot_time(world_.fleet.node(node).spec->boot_time).count(); };
+  switch (action) {
+    case core::PowerAction::Off:
+      bmc.set_powered(false);
+      crash(node, "power-off");
+      break;
+    case core::PowerAction::On:
+      if (bmc.powered()) break;  // already on: a host hung with its power on stays hung
+      bmc.set_powered(true);
+      if (world_.slots[node].state == NodeSlot::State::Down) begin_boot(node, boot_time());
+      break;
+    case core::PowerAction::Reset:
+      if (!bmc.powered()) break;  // a reset pulse does not power a host on
+      crash(node, "reset");
+      begin_boot(node, boot_time());
+      break;
+    case core::PowerAction::Cycle: {
+      bmc.set_powered(false);
+      crash(node, "power-cycle");
+      Event e;
+      e.t = now_ + bmc.spec().cycle_off.count();
+      e.kind = Event::Kind::BmcCycleOn;
+      e.node = node;
+      queue_.push(std::move(e));
+      break;
+    }
+  }
+}
+
+void SiteRuntime::bmc_power_on(NodeId node) {
+  SimulatedBmc& bmc = *world_.bmcs[node];
+  if (bmc.powered()) return;  // someone powered it on meanwhile
+  bmc.set_powered(true);
+  if (world_.slots[node].state == NodeSlot::State::Down)
+    begin_boot(node, bmc.boot_time(world_.fleet.node(node).spec->boot_time).count());
+}
+
+void SiteRuntime::bmc_sensor(NodeId node, std::size_t change) {
+  SimulatedBmc& bmc = *world_.bmcs[node];
+  const core::SensorReading r = bmc.reading(bmc.apply_change(change));
+  core::LogFields fields{{"node", world_.fleet.node(node).name()}, {"sensor", r.name}};
+  if (r.value) fields.emplace_back("value", *r.value);
+  fields.emplace_back("status", std::string(core::to_string(r.status)));
+  world_.sim_record(now_, "bmc.sensor", std::move(fields));
 }
 
 void SiteRuntime::boot(NodeId node, std::uint64_t token) {

@@ -1,5 +1,6 @@
 // One site of the fleet, run by one SimGrid actor: the site's nodes (built through the RoleRegistry), its
-// event queue (timers, LAN deliveries, crashes, restarts, boots) and its logical clock. The actor sleeps
+// event queue (timers, LAN deliveries, crashes, restarts, boots, BMC power actions and sensor changes)
+// and its logical clock. The actor sleeps
 // until its next event, or until a SimGrid transfer delivers a packet into its inbox and wakes it.
 #pragma once
 
@@ -10,6 +11,7 @@
 
 #include <simgrid/s4u/Semaphore.hpp>
 
+#include "platform/core/hardware.h"
 #include "platform/core/rng.h"
 #include "sim/event_queue.h"
 #include "sim/fleet_index.h"
@@ -46,7 +48,13 @@ class SiteRuntime {
   void deliver(Packet& p);
   void crash(NodeId node, const char* reason);
   void restart(NodeId node);
+  // The node is off (or just went down) and boots: it runs `delay` from now.
+  void begin_boot(NodeId node, std::int64_t delay);
   void boot(NodeId node, std::uint64_t token);
+  // BMC twin effects (simulated_bmc.h says what each does).
+  void bmc_power(NodeId node, core::PowerAction action, NodeId by);
+  void bmc_power_on(NodeId node);
+  void bmc_sensor(NodeId node, std::size_t change);
   void bring_up(NodeId node);
   void shut_down_all();
 

@@ -16,6 +16,37 @@ void check_link(const LinkSpec& l, const std::string& where) {
   if (l.jitter.count() < 0) fail(where + ": jitter must not be negative");
 }
 
+void check_bmc(const BmcSpec& b, const std::string& where) {
+  if (b.latency.count() < 0) fail(where + ": latency must not be negative");
+  if (b.unreachable_after.count() < 0) fail(where + ": unreachable_after must not be negative");
+  if (b.cycle_off.count() < 0) fail(where + ": cycle_off must not be negative");
+  if (b.boot && !(0 <= b.boot->min_s && b.boot->min_s <= b.boot->mode_s && b.boot->mode_s <= b.boot->max_s))
+    fail(where + ": boot needs 0 <= min <= mode <= max");
+  std::set<std::string> names;
+  for (const auto& s : b.sensors) {
+    if (s.name.empty()) fail(where + ": a sensor has an empty name");
+    if (!names.insert(s.name).second) fail(where + ": duplicate sensor '" + s.name + "'");
+    const auto& t = s.thresholds;
+    const std::optional<double> order[] = {t.lower_non_recoverable, t.lower_critical, t.lower_non_critical,
+                                           t.upper_non_critical, t.upper_critical, t.upper_non_recoverable};
+    std::optional<double> last;
+    for (const auto& v : order) {
+      if (!v) continue;
+      if (last && *v < *last)
+        fail(where + ": sensor '" + s.name + "': thresholds must rise from lower non-recoverable to upper non-recoverable");
+      last = v;
+    }
+  }
+  for (const auto& c : b.changes) {
+    if (c.at.time_since_epoch().count() < 0) fail(where + ": a sensor change before time 0");
+    if (!names.count(c.sensor)) fail(where + ": a change names unknown sensor '" + c.sensor + "'");
+  }
+  for (const auto& w : b.unreachable) {
+    if (w.at.time_since_epoch().count() < 0) fail(where + ": an unreachable window before time 0");
+    if (w.until && *w.until <= w.at) fail(where + ": an unreachable window ends before it starts");
+  }
+}
+
 // An Env that does nothing: enough to construct a node and see whether its role accepts its config.
 class InertEnv final : public core::Env, private core::Logger {
  public:
@@ -29,6 +60,7 @@ class InertEnv final : public core::Env, private core::Logger {
             std::function<void(core::CallOutcome)>) override {}
   core::Rng& rng() override { return rng_; }
   core::Logger& log() override { return *this; }
+  std::int64_t wall_time_us() const override { return 0; }
 
  private:
   bool enabled(core::LogLevel) const override { return false; }
@@ -64,6 +96,7 @@ void normalize_and_validate(SimConfig& config, const core::RoleRegistry& roles) 
         fail("node '" + name + "': unknown role '" + n.node.role + "' (known: " + known + ")");
       }
       if (n.boot_time.count() < 0) fail("node '" + name + "': boot_time must not be negative");
+      if (n.bmc) check_bmc(*n.bmc, "node '" + name + "' bmc");
     }
   }
 

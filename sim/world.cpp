@@ -1,6 +1,7 @@
 #include "sim/world.h"
 
 #include "sim/node_env.h"
+#include "sim/simulated_bmc.h"
 #include "sim/site_runtime.h"
 
 namespace roost::sim {
@@ -21,6 +22,10 @@ World::World(const SimConfig& cfg, const core::RoleRegistry& r)
       end_ns(cfg.duration.count()),
       node_actions_(fleet.site_count()) {
   for (const auto& a : faults.node_actions()) node_actions_[fleet.node(a.node).site].push_back(a);
+  bmcs.resize(fleet.nodes().size());
+  for (NodeId n = 0; n < fleet.nodes().size(); ++n)
+    if (const SimNodeSpec& spec = *fleet.node(n).spec; spec.bmc)
+      bmcs[n] = std::make_unique<SimulatedBmc>(*spec.bmc, cfg.seed, spec.node.name, !spec.start_down);
 }
 
 World::~World() = default;

@@ -5,8 +5,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
+#include <typeindex>
 #include <vector>
 
 #include "platform/core/node.h"
@@ -20,6 +22,7 @@
 namespace roost::sim {
 
 class NodeEnv;
+class SimulatedBmc;
 class SiteRuntime;
 class Transport;
 
@@ -31,6 +34,9 @@ struct NodeSlot {
   std::uint64_t boot_token = 0;   // invalidates a pending boot when the node crashes meanwhile
   std::unique_ptr<NodeEnv> env;
   std::unique_ptr<core::Node> node;
+  // Env::resource()s kept across incarnations, as a disk outlives a crash (FM's alarm store), by type;
+  // each holds a pointer to that type.
+  std::map<std::type_index, std::shared_ptr<void>> durable;
 
   NodeSlot();
   ~NodeSlot();
@@ -51,6 +57,7 @@ class World {
   SimStats stats;
   MessagePath path;
   std::vector<NodeSlot> slots;                       // by NodeId
+  std::vector<std::unique_ptr<SimulatedBmc>> bmcs;   // by NodeId; null for a node without a BMC
   std::vector<std::unique_ptr<SiteRuntime>> sites;  // by SiteId
   Transport* transport = nullptr;
   std::int64_t end_ns = 0;

@@ -7,14 +7,34 @@
 // - a timer or call callback never runs after the node is gone (crashed, stopped);
 // - every call's `done` runs exactly once while the node lives: with the reply, or a CallFailure
 //   (timeout, peer unreachable, no handler, rejected);
-// - datagrams may be lost, delayed, duplicated or reordered; they are never corrupted.
+// - datagrams may be lost, delayed, duplicated or reordered; they are never corrupted;
+// - a hardware completion (hardware.h: a BMC power or sensor operation) runs later, never inside the
+//   call that started it, on the node's thread; exactly once if the node and the hardware handle it was
+//   started on both live until it completes, and never after either is gone (the runtime wraps it).
+//
+// Also (FM phase 2):
+// - wall_time_us(): UTC microseconds, what users see in time stamps. Real runtime: the system clock;
+//   simulation: SimConfig::wall_epoch_us + simulated time (deterministic); ManualEnv: settable.
+// - resource<T>(): durable things a runtime keeps for a node across its incarnations, the way a disk
+//   outlives a crashed process (FM's fm::AlarmStore: SQLite at <data-dir>/<node>/fm.db on the real
+//   runtime, a MemoryAlarmStore per node in the simulation). nullptr when the runtime has none: the
+//   node must then fail its start with an error naming what is missing.
+// - serve_http(): serve an HTTP API (platform/core/http.h) on one of the node's networks at a port,
+//   until the incarnation ends. The real runtime binds a listener on the node's address for that
+//   network (and throws std::runtime_error naming the address if it cannot); the simulation has no
+//   HTTP clients and accepts and ignores it (the default).
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
+#include <typeindex>
+#include <typeinfo>
 #include <variant>
 
+#include "platform/core/hardware.h"
+#include "platform/core/http.h"
 #include "platform/core/log.h"
 #include "platform/core/message.h"
 #include "platform/core/network.h"
@@ -62,6 +82,33 @@ class Env {
 
   virtual Rng& rng() = 0;
   virtual Logger& log() = 0;
+
+  // The hardware this node may drive (BMCs, ...). The default, for runtimes without hardware: every
+  // operation fails with BmcErrorCode::Unsupported "this runtime has no hardware access".
+  virtual HardwareAccess& hardware();
+
+  // UTC microseconds since the Unix epoch (see the header comment for what each runtime gives).
+  virtual std::int64_t wall_time_us() const = 0;
+
+  // The durable resource of type `type` the runtime keeps for this node, or nullptr if it has none.
+  // Use the typed helper: env.resource<fm::AlarmStore>().
+  virtual std::shared_ptr<void> resource(std::type_index type) {
+    (void)type;
+    return nullptr;
+  }
+  template <class T>
+  std::shared_ptr<T> resource() {
+    return std::static_pointer_cast<T>(resource(std::type_index(typeid(T))));
+  }
+
+  // Serves `router` on this node's address on `net` at `port` for the rest of this incarnation.
+  // Default (the simulation): accepted and ignored.
+  virtual void serve_http(Network net, std::uint16_t port, std::shared_ptr<const HttpRouter> router) {
+    (void)net, (void)port, (void)router;
+  }
+
+ private:
+  std::unique_ptr<HardwareAccess> no_hardware_;  // built on first use by the default hardware()
 };
 
 }  // namespace roost::core

@@ -156,6 +156,7 @@ class FaultManager {
   FmConfig config_;
 
   std::unordered_map<std::string, Alarm> alarms_;             // by uuid
+  std::map<std::uint64_t, const Alarm*> by_id_;               // id -> alarm in alarms_ (nodes are stable)
   std::map<EntityKey, std::string> by_entity_;                // (entity, alarm id) -> uuid; prefix scans
   std::map<std::string, int, std::less<>> inhibitors_;        // entity -> active inhibiting alarms there
   std::deque<EventRecord> events_;                            // oldest first, at most event_log_max_size

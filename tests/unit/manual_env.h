@@ -66,6 +66,25 @@ class ManualEnv : public core::Env {
   }
   core::Rng& rng() override { return rng_; }
   core::Logger& log() override { return logger; }
+  std::int64_t wall_time_us() const override { return wall_us + (now_ - core::TimePoint{}).count() / 1000; }
+  std::shared_ptr<void> resource(std::type_index type) override {
+    auto it = resources.find(type);
+    return it == resources.end() ? nullptr : it->second;
+  }
+  void serve_http(core::Network net, std::uint16_t port, std::shared_ptr<const core::HttpRouter> router) override {
+    served.push_back({net, port, std::move(router)});
+  }
+
+  // UTC microseconds at now() == 0 (2026-01-01T00:00:00Z); wall_time_us() moves with advance().
+  std::int64_t wall_us = 1767225600000000;
+  // What resource<T>() hands out, by type: tests put e.g. a MemoryAlarmStore here.
+  std::map<std::type_index, std::shared_ptr<void>> resources;
+  struct Served {
+    core::Network net;
+    std::uint16_t port;
+    std::shared_ptr<const core::HttpRouter> router;
+  };
+  std::vector<Served> served;
 
   // Runs every timer due up to now + d, in time order, moving the clock to each.
   void advance(core::Duration d) {

@@ -21,5 +21,9 @@ struct Outcome {
 
 void add_sim_command(CLI::App& app, Outcome& outcome);
 void add_version_command(CLI::App& app, Outcome& outcome);
+// Fault management over its REST API (alarm_command.cpp, event_command.cpp, suppression_command.cpp).
+void add_alarm_command(CLI::App& app, Outcome& outcome);
+void add_event_command(CLI::App& app, Outcome& outcome);
+void add_suppression_command(CLI::App& app, Outcome& outcome);
 
 }  // namespace roost::cli

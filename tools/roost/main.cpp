@@ -14,6 +14,9 @@ int main(int argc, char** argv) {
   roost::cli::Outcome outcome;
   roost::cli::add_sim_command(app, outcome);
   roost::cli::add_version_command(app, outcome);
+  roost::cli::add_alarm_command(app, outcome);
+  roost::cli::add_event_command(app, outcome);
+  roost::cli::add_suppression_command(app, outcome);
 
   try {
     app.parse(argc, argv);

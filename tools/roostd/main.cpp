@@ -1,5 +1,5 @@
 // roostd: hosts the nodes its config names on the real runtime until SIGINT/SIGTERM.
-//   roostd --config FILE [--log-file F] [--log-level L]
+//   roostd --config FILE [--log-file F] [--log-level L] [--data-dir DIR]
 // Example: tools/roostd/example.json hosts a pulse-controller and one pulse-host, and names a second
 // host (worker-1) that no process runs, so the controller reports it lost after 10 periods.
 // Exit status: 0 after a clean stop, 2 for a bad config (the message names the JSON path), 1 if the
@@ -20,17 +20,20 @@ namespace backends = roost::backends;
 
 int main(int argc, char** argv) {
   CLI::App app{"roostd: hosts Roost nodes on the real runtime (UDP datagrams, HTTP calls)"};
-  std::string config_file, log_file, log_level;
+  std::string config_file, log_file, log_level, data_dir;
   app.add_option("-c,--config", config_file, "runtime config (JSON): the nodes to host, their peers, ports, logging")
       ->required();
   app.add_option("--log-file", log_file, "write log records as JSON lines to this file (overrides log.file)");
   app.add_option("--log-level", log_level, "debug, info, warn or error (overrides log.level)");
+  app.add_option("--data-dir", data_dir,
+                 "durable node state (FM's alarm database at DIR/<node>/fm.db); overrides data_dir");
   CLI11_PARSE(app, argc, argv);
 
   backends::RuntimeConfig config;
   try {
     config = backends::load_runtime_config(config_file, roost::platform::roles());
     if (!log_file.empty()) config.log.file = log_file;
+    if (!data_dir.empty()) config.data_dir = data_dir;
     if (!log_level.empty()) {
       const auto level = backends::parse_log_level(log_level);
       if (!level) throw backends::ConfigError("--log-level", "\"" + log_level + "\" is not a log level (debug, info, warn, error)");

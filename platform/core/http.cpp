@@ -1,6 +1,8 @@
-#include "backends/http_router.h"
+#include "platform/core/http.h"
 
-namespace roost::backends {
+#include <stdexcept>
+
+namespace roost::core {
 namespace {
 
 std::vector<std::string> split_path(const std::string& path) {
@@ -71,7 +73,13 @@ void HttpRouter::dispatch(HttpRequest request, HttpRespond respond) const {
       continue;
     }
     request.params = std::move(params);
-    return r.handler(request, std::move(respond));
+    // A handler that throws answers 500 rather than taking its server (or the whole process) down.
+    try {
+      r.handler(request, respond);
+    } catch (const std::exception& e) {
+      respond(HttpResponse::error(500, "internal-error", std::string(request.method) + " " + request.path + ": " + e.what()));
+    }
+    return;
   }
   if (path_known) {
     auto res = HttpResponse::error(405, "method-not-allowed", request.method + " " + request.path + " (allowed: " + allowed + ")");
@@ -81,4 +89,49 @@ void HttpRouter::dispatch(HttpRequest request, HttpRespond respond) const {
   respond(HttpResponse::error(404, "not-found", "no route for " + request.path));
 }
 
-}  // namespace roost::backends
+}  // namespace roost::core
+
+namespace roost::core {
+
+std::string url_decode(std::string_view s) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::size_t i = 0;
+  while (i <= query.size()) {
+    std::size_t j = query.find('&', i);
+    if (j == std::string_view::npos) j = query.size();
+    const auto part = query.substr(i, j - i);
+    if (!part.empty()) {
+      const auto eq = part.find('=');
+      if (eq == std::string_view::npos)
+        out.emplace_back(url_decode(part), "");
+      else
+        out.emplace_back(url_decode(part.substr(0, eq)), url_decode(part.substr(eq + 1)));
+    }
+    i = j + 1;
+  }
+  return out;
+}
+
+}  // namespace roost::core

@@ -1,0 +1,61 @@
+#include "backends/node_resources.h"
+
+#include <filesystem>
+#include <stdexcept>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include "backends/sqlite/sqlite_alarm_store.h"
+#include "platform/fm/alarm_store.h"
+
+namespace roost::backends {
+namespace {
+
+// One incarnation's view of the node's alarm store: same disk, completions guarded by the incarnation.
+class IncarnationAlarmStore final : public fm::AlarmStore {
+ public:
+  IncarnationAlarmStore(std::shared_ptr<sqlite::SqliteAlarmStore> disk, NodeResources::Guard guard)
+      : disk_(std::move(disk)), guard_(std::move(guard)) {}
+
+  fm::StoredState load() override { return disk_->load(); }
+
+  void submit(fm::WriteBatch batch, fm::CommitCallback done) override {
+    disk_->submit(std::move(batch), [guard = guard_, done = std::move(done)](const fm::StoreStatus& status) {
+      guard([&] { done(status); });
+    });
+  }
+
+ private:
+  std::shared_ptr<sqlite::SqliteAlarmStore> disk_;
+  NodeResources::Guard guard_;
+};
+
+}  // namespace
+
+NodeResources::NodeResources(boost::asio::io_context& io, std::optional<std::string> data_dir, std::string node)
+    : io_(io), data_dir_(std::move(data_dir)), node_(std::move(node)) {}
+
+NodeResources::~NodeResources() = default;
+
+std::shared_ptr<void> NodeResources::get(std::type_index type, Guard guard) {
+  if (type != std::type_index(typeid(fm::AlarmStore))) return nullptr;
+  if (!fm_store_) {
+    if (!data_dir_)
+      throw std::runtime_error("node " + node_ +
+                               " needs a durable alarm store, but the runtime has no data directory "
+                               "(roostd --data-dir DIR, or \"data_dir\" in the config)");
+    const auto dir = std::filesystem::path(*data_dir_) / node_;
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) throw std::runtime_error("cannot create " + dir.string() + ": " + ec.message());
+    // Completions leave the writer thread through the io_context: the node's thread.
+    fm_store_ = std::make_shared<sqlite::SqliteAlarmStore>(
+        (dir / "fm.db").string(), sqlite::SqliteOptions{},
+        [io = &io_](std::function<void()> fn) { boost::asio::post(*io, std::move(fn)); });
+  }
+  std::shared_ptr<fm::AlarmStore> view = std::make_shared<IncarnationAlarmStore>(fm_store_, std::move(guard));
+  return std::shared_ptr<void>(view, view.get());
+}
+
+}  // namespace roost::backends
