@@ -12,7 +12,7 @@
 //   call that started it, on the node's thread; exactly once if the node and the hardware handle it was
 //   started on both live until it completes, and never after either is gone (the runtime wraps it).
 //
-// Also (FM phase 2):
+// Also:
 // - wall_time_us(): UTC microseconds, what users see in time stamps. Real runtime: the system clock;
 //   simulation: SimConfig::wall_epoch_us + simulated time (deterministic); ManualEnv: settable.
 // - resource<T>(): durable things a runtime keeps for a node across its incarnations, the way a disk
