@@ -8,8 +8,9 @@ int main(int argc, char** argv) {
   CLI::App app{"Roost: edge-cloud management, simulation first.", "roost"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "roost " + roost::harness::roost_version());
-  app.footer("Run `roost <command> --help` for the options of a command. Exit codes: 0 ok, 1 an expectation "
-             "failed, 2 invalid input or usage, 3 the command failed.");
+  app.footer("Run `roost <command> --help` for the options of a command. Exit codes: 0 ok, 1 what it "
+             "checks does not hold (an expectation failed, the server refused), 2 invalid input or usage, 3 the "
+             "command could not do its work (e.g. the server is unreachable).");
 
   roost::cli::Outcome outcome;
   roost::cli::add_sim_command(app, outcome);
