@@ -21,6 +21,11 @@ struct NodeHost::Timer {
   std::function<void()> fn;
 };
 
+struct NodeHost::RebootTimer {
+  RebootTimer(asio::io_context& io, core::Duration d) : timer(io, d) {}
+  asio::steady_timer timer;
+};
+
 NodeHost::NodeHost(RuntimeContext& ctx, const HostedNode& node, std::size_t config_index)
     : ctx_(ctx),
       config_(node),
@@ -53,7 +58,34 @@ NodeHost::NodeHost(RuntimeContext& ctx, const HostedNode& node, std::size_t conf
     });
 }
 
-NodeHost::~NodeHost() { stop("runtime shutdown"); }
+NodeHost::~NodeHost() {
+  reboot_timer_.reset();
+  stop("runtime shutdown");
+}
+
+bool NodeHost::reboot(std::string_view reason) {
+  if (!up() || reboot_timer_) return false;
+  runtime_log(core::LogLevel::Info, "node.rebooting",
+              {{"reason", reason}, {"boot_s", core::to_seconds(config_.reboot_time)}});
+  // Not inside the node's own callback: the node object must outlive the call that asked.
+  asio::post(ctx_.io, [this, life = std::weak_ptr(life_), reason = std::string(reason)] {
+    if (life.expired()) return;  // crashed or stopped meanwhile
+    stop("reboot: " + reason);
+    reboot_timer_ = std::make_unique<RebootTimer>(ctx_.io, config_.reboot_time);
+    reboot_timer_->timer.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;  // the runtime is shutting down
+      reboot_timer_.reset();
+      if (up()) return;
+      try {
+        bind();
+        start_node();
+      } catch (const std::exception& e) {
+        runtime_log(core::LogLevel::Error, "node.boot_failed", {{"error", e.what()}});
+      }
+    });
+  });
+  return true;
+}
 
 void NodeHost::runtime_log(core::LogLevel level, std::string_view event, core::LogFields fields) {
   ctx_.sink.write(ctx_.now(), config_.spec.name, level, event, fields);

@@ -83,6 +83,8 @@ class NodeHost final : public core::Env {
   std::shared_ptr<void> resource(std::type_index type) override;
   // Binds a listener on the node's address on `net` at `port` until the incarnation ends.
   void serve_http(core::Network net, std::uint16_t port, std::shared_ptr<const core::HttpRouter> router) override;
+  // Stops the incarnation after the current callback and starts the next one config().reboot_time later.
+  bool reboot(std::string_view reason) override;
 
  private:
   struct Timer;
@@ -114,6 +116,8 @@ class NodeHost final : public core::Env {
   std::uint64_t malformed_ = 0;
   std::vector<std::unique_ptr<HttpListener>> api_listeners_;  // serve_http's, closed when the incarnation ends
   std::unique_ptr<NodeResources> resources_;                  // survives restarts, like a disk
+  struct RebootTimer;
+  std::unique_ptr<RebootTimer> reboot_timer_;  // a pending reboot's boot; survives the stop
   std::unique_ptr<NodeHardware> hardware_;  // survives restarts: its children are reaped whoever started them
 };
 

@@ -7,7 +7,9 @@
 #include <boost/asio/post.hpp>
 
 #include "backends/sqlite/sqlite_alarm_store.h"
+#include "backends/sqlite/sqlite_host_store.h"
 #include "platform/fm/alarm_store.h"
+#include "platform/inv/host_store.h"
 
 namespace roost::backends {
 namespace {
@@ -39,16 +41,26 @@ NodeResources::NodeResources(boost::asio::io_context& io, std::optional<std::str
 NodeResources::~NodeResources() = default;
 
 std::shared_ptr<void> NodeResources::get(std::type_index type, Guard guard) {
-  if (type != std::type_index(typeid(fm::AlarmStore))) return nullptr;
-  if (!fm_store_) {
+  // <data_dir>/<node>, created on first use; `what` names the store for the error.
+  const auto node_dir = [&](const char* what) {
     if (!data_dir_)
-      throw std::runtime_error("node " + node_ +
-                               " needs a durable alarm store, but the runtime has no data directory "
+      throw std::runtime_error("node " + node_ + " needs a durable " + what +
+                               ", but the runtime has no data directory "
                                "(roostd --data-dir DIR, or \"data_dir\" in the config)");
     const auto dir = std::filesystem::path(*data_dir_) / node_;
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) throw std::runtime_error("cannot create " + dir.string() + ": " + ec.message());
+    return dir;
+  };
+  if (type == std::type_index(typeid(inv::HostStore))) {
+    if (!inv_store_) inv_store_ = std::make_shared<sqlite::SqliteHostStore>((node_dir("host store") / "inventory.db").string());
+    std::shared_ptr<inv::HostStore> store = inv_store_;
+    return std::shared_ptr<void>(store, store.get());
+  }
+  if (type != std::type_index(typeid(fm::AlarmStore))) return nullptr;
+  if (!fm_store_) {
+    const auto dir = node_dir("alarm store");
     // Completions leave the writer thread through the io_context: the node's thread.
     fm_store_ = std::make_shared<sqlite::SqliteAlarmStore>(
         (dir / "fm.db").string(), sqlite::SqliteOptions{},

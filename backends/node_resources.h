@@ -1,6 +1,8 @@
 // The durable resources (core::Env::resource) the real runtime keeps for one hosted node across its
 // incarnations, as a disk outlives a process. Today: FM's alarm store, a SqliteAlarmStore at
-// <data_dir>/<node>/fm.db, opened on first use and kept open across node restarts.
+// <data_dir>/<node>/fm.db, and the inventory's host store, a SqliteHostStore at <data_dir>/<node>/inventory.db,
+// each opened on first use and kept open across node restarts. The host store has no completions (its
+// writes are synchronous), so every incarnation gets the same object.
 //
 // Each incarnation gets its own view of a store: completions of batches an incarnation submitted are
 // posted onto the runtime's io_context and run through that incarnation's guard, which drops them once
@@ -18,6 +20,7 @@ class io_context;
 }
 namespace roost::sqlite {
 class SqliteAlarmStore;
+class SqliteHostStore;
 }
 
 namespace roost::backends {
@@ -40,6 +43,7 @@ class NodeResources {
   std::optional<std::string> data_dir_;
   std::string node_;
   std::shared_ptr<sqlite::SqliteAlarmStore> fm_store_;
+  std::shared_ptr<sqlite::SqliteHostStore> inv_store_;  // <data_dir>/<node>/inventory.db, synchronous writes
 };
 
 }  // namespace roost::backends

@@ -149,7 +149,7 @@ RuntimeConfig parse_runtime_config(const nlohmann::json& j, const core::RoleRegi
   for (std::size_t i = 0; i < j["nodes"].size(); ++i) {
     const std::string path = index("nodes", i);
     const auto& n = expect_object(j["nodes"][i], path);
-    only_keys(n, path, {"name", "role", "site", "config", "addresses"});
+    only_keys(n, path, {"name", "role", "site", "config", "addresses", "reboot_s"});
     HostedNode h;
     h.spec.name = parse_name(n, path);
     if (!n.contains("role")) throw ConfigError(join(path, "role"), "missing");
@@ -161,6 +161,12 @@ RuntimeConfig parse_runtime_config(const nlohmann::json& j, const core::RoleRegi
     }
     if (n.contains("site")) h.spec.site = expect_string(n["site"], join(path, "site"));
     if (n.contains("config")) h.spec.config = expect_object(n["config"], join(path, "config"));
+    if (n.contains("reboot_s")) {
+      const auto& r = n["reboot_s"];
+      if (!r.is_number() || r.get<double>() < 0 || r.get<double>() > 3600)
+        throw ConfigError(join(path, "reboot_s"), "must be a number of seconds in [0, 3600]");
+      h.reboot_time = core::Duration(static_cast<std::int64_t>(r.get<double>() * 1e9));
+    }
     h.addresses = parse_addresses(n, path);
     claim(h.spec.name, h.addresses, path);
     c.nodes.push_back(std::move(h));
@@ -218,7 +224,8 @@ nlohmann::json RuntimeConfig::to_json() const {
                           {"role", n.spec.role},
                           {"site", n.spec.site},
                           {"config", n.spec.config},
-                          {"addresses", addrs(n.addresses)}});
+                          {"addresses", addrs(n.addresses)},
+                          {"reboot_s", core::to_seconds(n.reboot_time)}});
   j["peers"] = nlohmann::json::array();
   for (const auto& p : peers) j["peers"].push_back({{"name", p.name}, {"addresses", addrs(p.addresses)}});
   return j;

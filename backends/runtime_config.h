@@ -49,6 +49,9 @@ using NodeAddresses = std::map<core::Network, std::string>;
 struct HostedNode {
   core::NodeSpec spec;
   NodeAddresses addresses;
+  // How long Env::reboot() keeps the node down before its next incarnation starts ("reboot_s"): the
+  // machine's reboot time as the lab pretends it (roostd restarts the node, never the machine).
+  core::Duration reboot_time = core::seconds(2);
 };
 
 struct PeerNode {

@@ -77,6 +77,7 @@ std::string describe_fault(const sim::FaultSpec& f) {
     for (const auto& n : f.groups[g]) out += " " + n;
   }
   if (f.network) out += " " + std::string(core::to_string(*f.network));
+  if (f.kind == sim::FaultKind::ProcessKill) out += " " + f.process + (f.crash_loop ? " (crash loop)" : "");
   return out;
 }
 

@@ -20,6 +20,9 @@ constexpr FieldRule kGroups{"groups", kArray, true};
 constexpr FieldRule kFraction{"fraction", kNumber};
 constexpr FieldRule kFractionRequired{"fraction", kNumber, true};
 constexpr FieldRule kDelay{"delay_ms", kNumber, true};
+// Required for process-kill, but checked in scenario.cpp so the error names the field itself.
+constexpr FieldRule kProcess{"process", kString};
+constexpr FieldRule kCrashLoop{"crash_loop", kBool};
 
 constexpr std::array kHostCrash{kKind, kAt, kUntil, kLabel, kNode, kNodes};
 constexpr std::array kHostRestart{kKind, kAt, kLabel, kNode, kNodes};
@@ -28,9 +31,11 @@ constexpr std::array kSiteWanDown{kKind, kAt, kUntil, kLabel, kSite};
 constexpr std::array kPartition{kKind, kAt, kUntil, kLabel, kGroups};
 constexpr std::array kMessageLoss{kKind, kAt, kUntil, kLabel, kNode, kNodes, kNetwork, kFractionRequired};
 constexpr std::array kMessageDelay{kKind, kAt, kUntil, kLabel, kNode, kNodes, kNetwork, kFraction, kDelay};
+constexpr std::array kProcessKill{kKind, kAt, kUntil, kLabel, kNode, kProcess, kCrashLoop};
 // Every field of every kind, none required but kind and at_s: what a fault of unknown kind is checked against.
 constexpr std::array kAllFields{kKind, kAt,       kUntil, kLabel, kNode, kNodes, kNetwork, FieldRule{"site", kString},
-                                FieldRule{"groups", kArray}, kFraction, FieldRule{"delay_ms", kNumber}};
+                                FieldRule{"groups", kArray}, kFraction, FieldRule{"delay_ms", kNumber},
+                                kProcess, kCrashLoop};
 
 const std::array kKinds{
     FaultKindInfo{"host-crash", sim::FaultKind::HostCrash, kHostCrash, true},
@@ -40,6 +45,8 @@ const std::array kKinds{
     FaultKindInfo{"partition", sim::FaultKind::Partition, kPartition, false},
     FaultKindInfo{"message-loss", sim::FaultKind::MessageLoss, kMessageLoss, false},
     FaultKindInfo{"message-delay", sim::FaultKind::MessageDelay, kMessageDelay, false},
+    // One node (not "nodes"): a process belongs to one host. Checked in scenario.cpp.
+    FaultKindInfo{"process-kill", sim::FaultKind::ProcessKill, kProcessKill, false},
 };
 
 }  // namespace

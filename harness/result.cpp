@@ -86,6 +86,10 @@ json faults_json(const sim::SimConfig& c, const std::vector<sim::TraceRecord>& t
     if (!f.groups.empty()) j["groups"] = f.groups;
     if (f.kind == sim::FaultKind::MessageLoss || f.kind == sim::FaultKind::MessageDelay) j["fraction"] = f.fraction;
     if (f.kind == sim::FaultKind::MessageDelay) j["delay_ms"] = core::to_millis(f.delay);
+    if (f.kind == sim::FaultKind::ProcessKill) {
+      j["process"] = f.process;
+      j["crash_loop"] = f.crash_loop;
+    }
     // What the trace says actually happened (null: the simulation never reported it).
     j["started_s"] = optional_json(applied_at(trace, "fault.start", f, f.at, claimed));
     j["ended_s"] = f.until ? optional_json(applied_at(trace, "fault.end", f, *f.until, claimed)) : json(nullptr);

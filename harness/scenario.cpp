@@ -46,7 +46,7 @@ constexpr std::array kSiteFields{FieldRule{"name", kString, true}, FieldRule{"la
 constexpr std::array kNodeFields{FieldRule{"name", kString, true},  FieldRule{"role", kString, true},
                                  FieldRule{"config", kObject},      FieldRule{"networks", kArray},
                                  FieldRule{"boot_s", kNumber},      FieldRule{"start_down", kBool},
-                                 FieldRule{"bmc", kObject}};
+                                 FieldRule{"bmc", kObject},         FieldRule{"inventory", kObject}};
 constexpr std::array kExpectFields{FieldRule{"description", kString}, FieldRule{"event", kString, true},
                                    FieldRule{"node", kString},        FieldRule{"fields", kObject},
                                    FieldRule{"count", kInteger | kObject}, FieldRule{"after_fault", kInteger | kString},
@@ -269,8 +269,28 @@ class ScenarioReader {
     n.start_down = get_bool(j, "start_down").value_or(false);
     if (const json* bmc = get_field(j, "bmc"); bmc && bmc->is_object())
       n.bmc = read_bmc(*bmc, child(path, "bmc"), c_, duration_s_);
+    if (const json* inv = get_field(j, "inventory"); inv && inv->is_object())
+      n.inventory = read_inventory(*inv, child(path, "inventory"));
     if (!n.node.name.empty()) node_networks_[n.node.name] = n.networks;
     return n;
+  }
+
+  // The machine's parser names the bad field relative to the object ("cpus[1].socket: expected an
+  // integer"); the error here carries the whole path.
+  std::optional<core::MachineInventory> read_inventory(const json& j, const std::string& path) {
+    try {
+      return core::machine_inventory_from_json(j);
+    } catch (const std::invalid_argument& e) {
+      const std::string what = e.what();
+      const auto colon = what.find(": ");
+      if (colon == std::string::npos) {
+        c_.error(path, what);
+      } else {
+        const std::string rel = what.substr(0, colon);
+        c_.error(path + (rel.front() == '[' ? "" : ".") + rel, what.substr(colon + 2));
+      }
+      return std::nullopt;
+    }
   }
 
   std::optional<core::Network> read_network(const json& j, const std::string& path) {
@@ -379,7 +399,22 @@ class ScenarioReader {
       if (*d <= 0) c_.error(child(path, "delay_ms"), "must be greater than 0 (got " + literal(j["delay_ms"]) + ")");
       else f.delay = core::from_seconds(*d / 1e3);
     }
+    if (f.kind == sim::FaultKind::ProcessKill) read_process_kill(j, path, f);
     return f;
+  }
+
+  void read_process_kill(const json& j, const std::string& path, sim::FaultSpec& f) {
+    if (!get_field(j, "node")) c_.error(child(path, "node"), "required for process-kill (the host whose process dies)");
+    if (const json* p = get_field(j, "process"); !p) {
+      c_.error(child(path, "process"), "required for process-kill");
+    } else if (p->is_string()) {
+      f.process = p->get<std::string>();
+      if (f.process.empty()) c_.error(child(path, "process"), "must name a process (e.g. \"sshd\")");
+    }
+    f.crash_loop = get_bool(j, "crash_loop").value_or(false);
+    if (f.until && !f.crash_loop)
+      c_.error(child(path, "until_s"), "only a crash loop has an end: add \"crash_loop\": true, or leave until_s out "
+                                       "(a plain kill is instantaneous)");
   }
 
   void read_groups(const json& groups, const std::string& path, sim::FaultSpec& f) {

@@ -1,6 +1,8 @@
 #include "platform/roles.h"
 
+#include "platform/mtce/controller_node.h"
 #include "platform/mtce/heartbeat_controller.h"
+#include "platform/mtce/host_agent.h"
 #include "platform/fm/alarm_generator.h"
 #include "platform/fm/fm_node.h"
 #include "platform/mtce/pulse.h"
@@ -20,6 +22,8 @@ core::RoleRegistry build() {
   r.add("heartbeat-controller", factory<mtce::HeartbeatController>());
   r.add("fm", factory<fm::FmNode>());
   r.add("alarm-generator", factory<fm::AlarmGenerator>());
+  r.add("controller", factory<mtce::ControllerNode>());  // inventory + maintenance + hwmon + REST
+  r.add("host-agent", factory<mtce::HostAgent>());       // every managed host
   return r;
 }
 }  // namespace

@@ -11,6 +11,7 @@ std::string_view to_string(FaultKind k) {
     case FaultKind::Partition: return "partition";
     case FaultKind::MessageLoss: return "message-loss";
     case FaultKind::MessageDelay: return "message-delay";
+    case FaultKind::ProcessKill: return "process-kill";
   }
   return "?";
 }

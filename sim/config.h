@@ -72,6 +72,9 @@ struct SimNodeSpec {
   core::Duration boot_time = core::seconds(0);  // from restart fault to the node starting
   bool start_down = false;                      // powered off at t=0
   std::optional<BmcSpec> bmc;                   // the node's BMC, if it has one in this scenario
+  // What Env::hardware().machine_inventory() reports; none: a default derived from the node's name and
+  // networks (sim_hardware.h's default_machine_inventory).
+  std::optional<core::MachineInventory> inventory;
 };
 
 struct SiteSpec {
@@ -89,6 +92,8 @@ enum class FaultKind {
   Partition,     // no traffic between `groups[0]` and `groups[1]` (any network) from `at` to `until`
   MessageLoss,   // a `fraction` of messages on `network` (or all) for `nodes` (or all) is dropped
   MessageDelay,  // a `fraction` of messages gets `delay` extra latency
+  ProcessKill,   // the `process` of `nodes[0]` is killed at `at`; with `crash_loop`, every restart of it
+                 // dies again 50 ms later until `until` (sim/sim_processes.h)
 };
 
 std::string_view to_string(FaultKind k);
@@ -104,6 +109,8 @@ struct FaultSpec {
   double fraction = 1.0;                          // MessageLoss / MessageDelay
   core::Duration delay{};                         // MessageDelay
   std::string label;                              // for reports ("regional outage", ...)
+  std::string process;                            // ProcessKill: the process's name ("sshd")
+  bool crash_loop = false;                        // ProcessKill
 };
 
 // How LAN traffic inside a site travels. LocalQueue is the fast default (a per-site event queue

@@ -22,6 +22,8 @@ struct Event {
     BmcPower,     // node = the BMC's host, id = core::PowerAction, by = the node that asked
     BmcCycleOn,   // node: the power comes back at the end of a power cycle
     BmcSensor,    // node, id = index of the change in its BmcSpec::changes
+    Reboot,       // node, incarnation: the node asked for a reboot (Env::reboot)
+    ProcessKill,  // node, id = index of the process-kill fault (sim_processes.h)
   };
   std::int64_t t = 0;
   std::uint64_t seq = 0;

@@ -33,6 +33,9 @@ FaultSchedule::FaultSchedule(const SimConfig& config, const FleetIndex& fleet)
       case FaultKind::SiteWanDown:
         by_site_[*fleet.find_site(f.site)].push_back(i);
         break;
+      case FaultKind::ProcessKill:
+        for (const auto& n : f.nodes) add_node(n);  // for crash_loop(); the kill itself is a site event
+        break;
       case FaultKind::HostCrash:
       case FaultKind::HostRestart:
         break;  // site events, see node_actions()
@@ -100,10 +103,23 @@ std::int64_t FaultSchedule::delay(NodeId a, NodeId b, core::Network net, std::in
   return extra;
 }
 
+bool FaultSchedule::crash_loop(NodeId node, std::string_view process, std::int64_t t) const {
+  for (std::uint32_t f : by_node_[node]) {
+    const FaultSpec& spec = faults_[f];
+    if (spec.kind == FaultKind::ProcessKill && spec.crash_loop && spec.process == process && windows_[f].active(t))
+      return true;
+  }
+  return false;
+}
+
 std::vector<FaultSchedule::NodeAction> FaultSchedule::node_actions() const {
   std::vector<NodeAction> out;
   for (std::uint32_t i = 0; i < faults_.size(); ++i) {
     const FaultSpec& f = faults_[i];
+    if (f.kind == FaultKind::ProcessKill) {
+      for (const auto& n : f.nodes) out.push_back({windows_[i].at, *fleet_.find_node(n), NodeAction::Kind::KillProcess, i});
+      continue;
+    }
     if (f.kind != FaultKind::HostCrash && f.kind != FaultKind::HostRestart) continue;
     std::vector<NodeId> targets;
     if (f.nodes.empty()) {
@@ -113,10 +129,10 @@ std::vector<FaultSchedule::NodeAction> FaultSchedule::node_actions() const {
     }
     for (NodeId n : targets) {
       if (f.kind == FaultKind::HostCrash) {
-        out.push_back({windows_[i].at, n, NodeAction::Kind::Crash});
-        if (f.until) out.push_back({windows_[i].until, n, NodeAction::Kind::Restart});
+        out.push_back({windows_[i].at, n, NodeAction::Kind::Crash, i});
+        if (f.until) out.push_back({windows_[i].until, n, NodeAction::Kind::Restart, i});
       } else {
-        out.push_back({windows_[i].at, n, NodeAction::Kind::Restart});
+        out.push_back({windows_[i].at, n, NodeAction::Kind::Restart, i});
       }
     }
   }
@@ -147,6 +163,7 @@ std::string FaultSchedule::describe_targets(const FaultSpec& f) {
   switch (f.kind) {
     case FaultKind::SiteWanDown: return f.site;
     case FaultKind::Partition: return f.groups.size() == 2 ? join(f.groups[0]) + "|" + join(f.groups[1]) : "?";
+    case FaultKind::ProcessKill: return join(f.nodes) + ":" + f.process;
     default: return join(f.nodes);
   }
 }

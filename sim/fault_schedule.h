@@ -2,12 +2,14 @@
 // "are these two nodes partitioned at t?". Each answer is a pure function of the simulated time, so it
 // does not matter in which order actors run within one instant: a fault is in force exactly on
 // [at, until). Node crashes and restarts are not answered here: they are events in the owning site's
-// queue (node_actions()), because they destroy and rebuild nodes.
+// queue (node_actions()), because they destroy and rebuild nodes; so are process kills, which end a
+// process twin of a live node.
 #pragma once
 
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -32,13 +34,19 @@ class FaultSchedule {
   // draws from `rng` once per fault in force, never otherwise.
   std::int64_t delay(NodeId a, NodeId b, core::Network net, std::int64_t t, core::Rng& rng) const;
 
+  // Whether a ProcessKill crash loop on `process` of `node` is in force at t: a run of it started then
+  // dies again right away.
+  bool crash_loop(NodeId node, std::string_view process, std::int64_t t) const;
+
   struct NodeAction {
-    enum class Kind { Crash, Restart };
+    enum class Kind { Crash, Restart, KillProcess };
     std::int64_t t = 0;
     NodeId node = 0;
     Kind kind = Kind::Crash;
+    std::size_t fault = 0;  // the fault it comes from (KillProcess: which process, in its spec)
   };
-  // Crashes and restarts from HostCrash/HostRestart faults, in (time, fault, node) order.
+  // Crashes and restarts from HostCrash/HostRestart faults and kills from ProcessKill faults, in
+  // (time, fault, node) order.
   std::vector<NodeAction> node_actions() const;
 
   struct Boundary {

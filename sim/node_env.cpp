@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "platform/fm/memory_alarm_store.h"
+#include "platform/inv/host_store.h"
 #include "sim/site_runtime.h"
 #include "sim/world.h"
 
@@ -31,9 +32,25 @@ std::int64_t NodeEnv::wall_time_us() const { return world_.config.wall_epoch_us 
 std::shared_ptr<void> NodeEnv::resource(std::type_index type) {
   auto& durable = world_.slots[id_].durable;
   if (auto it = durable.find(type); it != durable.end()) return it->second;
+  if (type == std::type_index(typeid(inv::HostStore))) {
+    std::shared_ptr<inv::HostStore> hosts = std::make_shared<inv::MemoryHostStore>();
+    return durable[type] = std::shared_ptr<void>(hosts, hosts.get());
+  }
   if (type != std::type_index(typeid(fm::AlarmStore))) return nullptr;
   std::shared_ptr<fm::AlarmStore> store = std::make_shared<fm::MemoryAlarmStore>();
   return durable[type] = std::shared_ptr<void>(store, store.get());
+}
+
+bool NodeEnv::reboot(std::string_view reason) {
+  if (retired_) return false;
+  world_.sim_record(site_.now(), "node.rebooting", {{"node", name_}, {"reason", reason}});
+  Event e;
+  e.t = site_.now();
+  e.kind = Event::Kind::Reboot;
+  e.node = id_;
+  e.incarnation = incarnation_;
+  site_.schedule(std::move(e));
+  return true;
 }
 
 core::TimerId NodeEnv::after(core::Duration d, std::function<void()> fn) {

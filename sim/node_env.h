@@ -33,8 +33,11 @@ class NodeEnv final : public core::Env, private core::Logger {
   core::Logger& log() override { return *this; }
   core::HardwareAccess& hardware() override { return hardware_; }
   std::int64_t wall_time_us() const override;
-  // fm::AlarmStore: a MemoryAlarmStore per node, kept in its NodeSlot across crashes. Others: none.
+  // fm::AlarmStore / inv::HostStore: a MemoryAlarmStore / MemoryHostStore per node, kept in its NodeSlot
+  // across crashes. Others: none.
   std::shared_ptr<void> resource(std::type_index type) override;
+  // Down after the current callback; up again after the node's boot time (its BMC twin's, if it has one).
+  bool reboot(std::string_view reason) override;
 
   // Runtime side.
   // Called just before the node is destroyed: from then on the Env sends nothing and schedules nothing.

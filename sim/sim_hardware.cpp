@@ -4,7 +4,9 @@
 #include <functional>
 #include <optional>
 
+#include "sim/default_inventory.h"
 #include "sim/node_env.h"
+#include "sim/sim_processes.h"
 #include "sim/simulated_bmc.h"
 #include "sim/site_runtime.h"
 #include "sim/world.h"
@@ -137,6 +139,12 @@ class SimBmcClient final : public core::Bmc, public std::enable_shared_from_this
 
 std::shared_ptr<core::Bmc> SimHardware::bmc(const core::BmcEndpoint& endpoint) {
   return std::make_shared<SimBmcClient>(env_, site_, self_, endpoint);
+}
+
+core::ProcessControl& SimHardware::processes() { return site_.processes(self_); }
+
+std::variant<core::MachineInventory, std::string> SimHardware::machine_inventory() {
+  return machine_inventory_of(*site_.world().fleet.node(self_).spec);
 }
 
 }  // namespace roost::sim

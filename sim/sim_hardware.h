@@ -7,6 +7,8 @@
 // then, a power action takes effect then, whatever becomes of the caller) and is answered at its full
 // latency through a timer of the caller's Env, so it dies with the caller's incarnation: a node that
 // resets its own host goes down before it hears the answer, as it would on a real machine.
+//
+// processes(): the node's process twins, which the site runtime keeps per live node (sim_processes.h).
 #pragma once
 
 #include <memory>
@@ -27,6 +29,9 @@ class SimHardware final : public core::HardwareAccess {
  public:
   SimHardware(NodeEnv& env, SiteRuntime& site, NodeId self) : env_(env), site_(site), self_(self) {}
   std::shared_ptr<core::Bmc> bmc(const core::BmcEndpoint& endpoint) override;
+  core::ProcessControl& processes() override;
+  // The scenario's "inventory" of the node, or its default (default_inventory.h).
+  std::variant<core::MachineInventory, std::string> machine_inventory() override;
 
  private:
   NodeEnv& env_;

@@ -42,6 +42,8 @@ namespace roost::sim {
 //   node.up                   {node, incarnation}   (a boot after a restart; incarnations count from 1)
 //   bmc.power                 {node, action, by}    (a BMC power action takes effect; sim/simulated_bmc.h)
 //   bmc.sensor                {node, sensor, value?, status}   (a scheduled sensor reading applies)
+//   process.killed            {node, process, pid, cause}      (a process twin killed: "fault" | "crash-loop")
+//   process.kill_missed       {node, process}                  (a process-kill fault found no such process)
 // A run covers [0, duration): nothing scheduled at or after `duration` runs.
 struct TraceRecord {
   core::TimePoint t{};

@@ -9,6 +9,7 @@
 #include "sim/message_path.h"
 #include "sim/node_env.h"
 #include "sim/sim_clock.h"
+#include "sim/sim_processes.h"
 #include "sim/simulated_bmc.h"
 #include "sim/world.h"
 
@@ -25,6 +26,8 @@ const char* kind_name(Event::Kind k) {
     case Event::Kind::BmcPower: return "BMC power action";
     case Event::Kind::BmcCycleOn: return "BMC power-cycle restore";
     case Event::Kind::BmcSensor: return "BMC sensor change";
+    case Event::Kind::Reboot: return "reboot";
+    case Event::Kind::ProcessKill: return "process kill";
   }
   return "?";
 }
@@ -102,7 +105,14 @@ void SiteRuntime::boot_at_start() {
   for (const auto& a : world_.node_actions(id_)) {
     Event e;
     e.t = a.t;
-    e.kind = a.kind == FaultSchedule::NodeAction::Kind::Crash ? Event::Kind::Crash : Event::Kind::Restart;
+    switch (a.kind) {
+      case FaultSchedule::NodeAction::Kind::Crash: e.kind = Event::Kind::Crash; break;
+      case FaultSchedule::NodeAction::Kind::Restart: e.kind = Event::Kind::Restart; break;
+      case FaultSchedule::NodeAction::Kind::KillProcess:
+        e.kind = Event::Kind::ProcessKill;
+        e.id = a.fault;
+        break;
+    }
     e.node = a.node;
     queue_.push(std::move(e));
   }
@@ -143,6 +153,8 @@ void SiteRuntime::dispatch(Event& e) {
     case Event::Kind::BmcPower: bmc_power(e.node, static_cast<core::PowerAction>(e.id), e.by); break;
     case Event::Kind::BmcCycleOn: bmc_power_on(e.node); break;
     case Event::Kind::BmcSensor: bmc_sensor(e.node, e.id); break;
+    case Event::Kind::Reboot: reboot(e.node, e.incarnation); break;
+    case Event::Kind::ProcessKill: kill_process(e.node, e.id); break;
   }
 }
 
@@ -217,6 +229,7 @@ void SiteRuntime::crash(NodeId node, const char* reason) {
   auto dead_env = std::move(slot.env);
   dead_env->retire();
   dead_node.reset();
+  processes_.erase(node);  // the host's processes end with it (after the node, whose destructor may stop some)
   dead_env.reset();
 }
 
@@ -226,6 +239,15 @@ void SiteRuntime::restart(NodeId node) {
   if (slot.state == NodeSlot::State::Up) crash(node, "restart");
   if (auto& bmc = world_.bmcs[node]) bmc->set_powered(true);  // a restart fault implies power
   begin_boot(node, world_.fleet.node(node).spec->boot_time.count());
+}
+
+void SiteRuntime::reboot(NodeId node, std::uint32_t incarnation) {
+  NodeSlot& slot = world_.slots[node];
+  if (slot.state != NodeSlot::State::Up || slot.incarnation != incarnation) return;  // crashed meanwhile
+  crash(node, "reboot");
+  const auto& spec = *world_.fleet.node(node).spec;
+  const auto& bmc = world_.bmcs[node];
+  begin_boot(node, (bmc ? bmc->boot_time(spec.boot_time) : spec.boot_time).count());
 }
 
 void SiteRuntime::begin_boot(NodeId node, std::int64_t delay) {
@@ -302,9 +324,26 @@ void SiteRuntime::bring_up(NodeId node) {
   NodeSlot& slot = world_.slots[node];
   ++slot.incarnation;
   slot.env = std::make_unique<NodeEnv>(*this, node, slot.incarnation);
+  processes_[node] = std::make_unique<SimProcesses>(*slot.env, *this, node);  // a fresh host runs none yet
   slot.node = world_.roles.make(*slot.env, world_.fleet.node(node).spec->node);
   if (!slot.node) throw std::runtime_error("role '" + world_.fleet.node(node).spec->node.role + "' built no node");
   slot.state = NodeSlot::State::Up;
+}
+
+SimProcesses& SiteRuntime::processes(NodeId node) {
+  auto it = processes_.find(node);
+  if (it == processes_.end())
+    throw std::logic_error("node '" + world_.fleet.node(node).name() + "' is not up: it has no processes");
+  return *it->second;
+}
+
+void SiteRuntime::kill_process(NodeId node, std::size_t fault) {
+  const FaultSpec& f = world_.faults.spec(fault);
+  auto it = processes_.find(node);
+  const std::size_t killed = it == processes_.end() ? 0 : it->second->kill(f.process);
+  // A kill that finds nothing (the node is down, the process is between two runs) is worth a record too.
+  if (killed == 0)
+    world_.sim_record(now_, "process.kill_missed", {{"node", world_.fleet.node(node).name()}, {"process", f.process}});
 }
 
 void SiteRuntime::shut_down_all() {
@@ -315,6 +354,7 @@ void SiteRuntime::shut_down_all() {
     auto env = std::move(slot.env);
     if (env) env->retire();
     node.reset();
+    processes_.erase(n);
     env.reset();
   }
   queue_.clear();

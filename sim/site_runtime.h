@@ -1,11 +1,13 @@
-// One site of the fleet, run by one SimGrid actor: the site's nodes (built through the RoleRegistry), its
-// event queue (timers, LAN deliveries, crashes, restarts, boots, BMC power actions and sensor changes)
-// and its logical clock. The actor sleeps
-// until its next event, or until a SimGrid transfer delivers a packet into its inbox and wakes it.
+// One site of the fleet, run by one SimGrid actor: the site's nodes (built through the RoleRegistry) and
+// the process twins of each live node (sim_processes.h), its event queue (timers, LAN deliveries,
+// crashes, restarts, boots, BMC power actions and sensor changes, process kills) and its logical clock.
+// The actor sleeps until its next event, or until a SimGrid transfer delivers a packet into its inbox
+// and wakes it.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -18,6 +20,7 @@
 
 namespace roost::sim {
 
+class SimProcesses;
 class World;
 
 class SiteRuntime {
@@ -42,12 +45,17 @@ class SiteRuntime {
   // The actor's body: boots the nodes at t=0, runs events until the end of the run, then destroys the nodes.
   void run();
 
+  // The process twins of `node`'s live incarnation (made when it comes up, dropped when it goes down,
+  // after the node itself is destroyed).
+  SimProcesses& processes(NodeId node);
+
  private:
   void boot_at_start();
   void dispatch(Event& e);
   void deliver(Packet& p);
   void crash(NodeId node, const char* reason);
   void restart(NodeId node);
+  void reboot(NodeId node, std::uint32_t incarnation);
   // The node is off (or just went down) and boots: it runs `delay` from now.
   void begin_boot(NodeId node, std::int64_t delay);
   void boot(NodeId node, std::uint64_t token);
@@ -56,6 +64,7 @@ class SiteRuntime {
   void bmc_power_on(NodeId node);
   void bmc_sensor(NodeId node, std::size_t change);
   void bring_up(NodeId node);
+  void kill_process(NodeId node, std::size_t fault);
   void shut_down_all();
 
   World& world_;
@@ -66,6 +75,7 @@ class SiteRuntime {
   simgrid::s4u::SemaphorePtr wake_;
   bool wake_pending_ = false;
   core::Rng link_rng_;
+  std::unordered_map<NodeId, std::unique_ptr<SimProcesses>> processes_;  // of the live nodes
 };
 
 }  // namespace roost::sim

@@ -138,6 +138,11 @@ void normalize_and_validate(SimConfig& config, const core::RoleRegistry& roles) 
         if (f.kind == FaultKind::MessageDelay && f.delay.count() < 0) fail(where + ": delay must not be negative");
         for (const auto& n : f.nodes) known_node(n);
         break;
+      case FaultKind::ProcessKill:
+        if (f.nodes.size() != 1) fail(where + ": needs exactly one node");
+        known_node(f.nodes[0]);
+        if (f.process.empty()) fail(where + ": needs a process name");
+        break;
     }
   }
 

@@ -34,7 +34,8 @@ struct NodeSlot {
   std::uint64_t boot_token = 0;   // invalidates a pending boot when the node crashes meanwhile
   std::unique_ptr<NodeEnv> env;
   std::unique_ptr<core::Node> node;
-  // Env::resource()s kept across incarnations, as a disk outlives a crash (FM's alarm store), by type;
+  // Env::resource()s kept across incarnations, as a disk outlives a crash (FM's alarm store, the
+  // inventory's host store), by type;
   // each holds a pointer to that type.
   std::map<std::type_index, std::shared_ptr<void>> durable;
 

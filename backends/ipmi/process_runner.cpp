@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +16,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "backends/spawn.h"
+
 namespace roost::backends::ipmi {
 
 namespace asio = boost::asio;
@@ -29,15 +30,6 @@ constexpr auto kFirstReapPoll = std::chrono::milliseconds(1);
 constexpr auto kLastReapPoll = std::chrono::milliseconds(50);
 
 std::string errno_text(int e) { return std::strerror(e); }
-
-// posix_spawn's C interfaces want char* arrays that live until the call returns.
-std::vector<char*> c_strings(std::vector<std::string>& v) {
-  std::vector<char*> out;
-  out.reserve(v.size() + 1);
-  for (auto& s : v) out.push_back(s.data());
-  out.push_back(nullptr);
-  return out;
-}
 
 }  // namespace
 
@@ -103,41 +95,15 @@ void ProcessRunner::run(ProcessSpec spec, std::function<void(ProcessResult)> don
     return fail("pipe: " + errno_text(e));
   }
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
-  // Our sockets and files are none of the tool's business (and must not outlive us in it).
-  posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
-
-  // The child starts with no blocked signals and default dispositions (we may ignore SIGPIPE; it must not).
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t none, all;
-  sigemptyset(&none);
-  sigfillset(&all);
-  sigdelset(&all, SIGKILL);
-  sigdelset(&all, SIGSTOP);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-
-  auto argv = c_strings(spec.argv);
-  auto envp = c_strings(spec.env);
-  pid_t pid = 0;
-  const bool search = spec.argv[0].find('/') == std::string::npos;
-  const int rc = search ? ::posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), envp.data())
-                        : ::posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
+  const Spawned child = spawn_process({spec.argv, std::move(spec.env), out_pipe[1], err_pipe[1]});
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
-  if (rc != 0) {
+  if (!child.ok()) {
     ::close(out_pipe[0]);
     ::close(err_pipe[0]);
-    return fail(spec.argv[0] + ": " + errno_text(rc));
+    return fail(child.error);
   }
+  const pid_t pid = child.pid;
 
   auto c = std::make_shared<Child>(io_);
   c->pid = pid;

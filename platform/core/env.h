@@ -101,6 +101,16 @@ class Env {
     return std::static_pointer_cast<T>(resource(std::type_index(typeid(T))));
   }
 
+  // Reboots this node's machine: the node goes down (as in a crash) after the current callback and a new
+  // incarnation starts after the machine's boot time. The simulation: the node's boot_time (or its BMC
+  // twin's boot distribution); the real runtime: the node's "reboot_s" in the roostd config (it restarts
+  // the node's incarnation in the process; roostd never reboots the machine it runs on). Returns false,
+  // doing nothing, on a runtime that cannot (the default).
+  virtual bool reboot(std::string_view reason) {
+    (void)reason;
+    return false;
+  }
+
   // Serves `router` on this node's address on `net` at `port` for the rest of this incarnation.
   // Default (the simulation): accepted and ignored.
   virtual void serve_http(Network net, std::uint16_t port, std::shared_ptr<const HttpRouter> router) {

@@ -108,9 +108,25 @@ void FailingBmc::read_sensors(BmcDone<std::vector<SensorReading>> done) { fail(s
 
 // Env's default: a runtime that gives nodes no hardware. Every BMC fails, after the current callback.
 namespace {
+class NoProcesses final : public ProcessControl {
+ public:
+  explicit NoProcesses(Env& env) : env_(env) {}
+  void start(const ProcessSpec& spec, std::function<void(ProcessId, std::string)> started,
+             std::function<void(ProcessExit)>) override {
+    env_.after(Duration::zero(), [name = spec.name, started = std::move(started)] {
+      if (started) started(0, "cannot start '" + name + "': this runtime cannot run processes");
+    });
+  }
+  void stop(ProcessId) override {}
+
+ private:
+  Env& env_;
+};
+
 class NoHardware final : public HardwareAccess {
  public:
-  explicit NoHardware(Env& env) : env_(env) {}
+  explicit NoHardware(Env& env) : env_(env), processes_(env) {}
+  ProcessControl& processes() override { return processes_; }
   std::shared_ptr<Bmc> bmc(const BmcEndpoint& endpoint) override {
     return std::make_shared<FailingBmc>(
         endpoint, BmcError{BmcErrorCode::Unsupported, "this runtime has no hardware access"},
@@ -119,8 +135,13 @@ class NoHardware final : public HardwareAccess {
 
  private:
   Env& env_;
+  NoProcesses processes_;
 };
 }  // namespace
+
+std::variant<MachineInventory, std::string> HardwareAccess::machine_inventory() {
+  return std::string("this runtime has no hardware access");
+}
 
 HardwareAccess& Env::hardware() {
   if (!no_hardware_) no_hardware_ = std::make_unique<NoHardware>(*this);

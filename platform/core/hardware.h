@@ -21,6 +21,9 @@
 #include <variant>
 #include <vector>
 
+#include "platform/core/machine.h"
+#include "platform/core/process.h"
+
 namespace roost::core {
 
 // Where a host's BMC is and how to log in to it.
@@ -143,6 +146,15 @@ class HardwareAccess {
   // A handle on the BMC at `endpoint`. Never null: an endpoint this runtime cannot serve gives a Bmc
   // whose every operation fails (Unsupported for an unknown protocol, Unreachable for an unknown host).
   virtual std::shared_ptr<Bmc> bmc(const BmcEndpoint& endpoint) = 0;
+
+  // This machine's own hardware (what the host's agent reports to inventory), or why it cannot be read.
+  // Real runtime: /proc and /sys (backends/os_inventory); simulation: the scenario's "inventory" for the
+  // node. Default: the error "this runtime has no hardware access".
+  virtual std::variant<MachineInventory, std::string> machine_inventory();
+
+  // Processes on this machine (process.h). Env's default hardware (a runtime without hardware) fails
+  // every start, later, with "this runtime cannot run processes".
+  virtual ProcessControl& processes() = 0;
 };
 
 // A Bmc that fails every operation with one error; `defer` runs its argument later, on the node's

@@ -136,6 +136,7 @@ int HeartbeatMonitor::lost_hosts(core::Network net) const {
 }
 
 void HeartbeatMonitor::tick() {
+  ticking_ = true;
   // Count this round's misses everywhere first, then decide MNFA, then move health: so hosts that go
   // silent together are seen together before any of them can be failed.
   for (auto& [host, h] : hosts_)
@@ -155,6 +156,13 @@ void HeartbeatMonitor::tick() {
       node_.send(host, net, Pulse{seq_});
     }
   timer_ = node_.after(current_period(), [this] { tick(); });
+  ticking_ = false;
+  // The listener hears of this round's changes only now: it may add or remove hosts (a failed host
+  // leaves the monitor), which must not happen while the loops above walk the hosts.
+  auto changes = std::move(pending_);
+  pending_.clear();
+  for (const auto& c : changes)
+    if (listener_.on_health) listener_.on_health(c);
 }
 
 void HeartbeatMonitor::missed(const std::string& host, core::Network net, Path& p) {
@@ -189,6 +197,7 @@ void HeartbeatMonitor::set_health(const std::string& host, core::Network net, Pa
                                   {"from", std::string(to_string(change.from))},
                                   {"to", std::string(to_string(h))},
                                   {"misses", change.misses}});
+  if (ticking_) return pending_.push_back(change);
   if (listener_.on_health) listener_.on_health(change);
 }
 

@@ -109,6 +109,8 @@ class HeartbeatMonitor {
   std::uint64_t seq_ = 0;
   core::TimerId timer_ = 0;
   bool started_ = false;
+  bool ticking_ = false;
+  std::vector<HeartbeatChange> pending_;  // changes of the running tick, for the listener after it
 };
 
 }  // namespace roost::mtce

@@ -76,8 +76,12 @@ void PulseMonitor::on_reply(const core::Peer& from, const PulseReply& r) {
   }
 }
 
+void answer_pulses(core::Node& node) {
+  node.on<Pulse>([&node](const core::Peer& p, const Pulse& m) { node.send(p.node, p.network, PulseReply{m.seq}); });
+}
+
 PulseResponder::PulseResponder(core::Env& env, core::NodeSpec spec) : Node(env, std::move(spec)) {
-  on<Pulse>([this](const core::Peer& p, const Pulse& m) { send(p.node, p.network, PulseReply{m.seq}); });
+  answer_pulses(*this);
 }
 
 }  // namespace roost::mtce

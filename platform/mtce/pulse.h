@@ -61,6 +61,9 @@ class PulseMonitor : public core::Node {
   std::uint64_t seq_ = 0;
 };
 
+// Makes `node` answer every pulse on the network it came from (what every host's agent does).
+void answer_pulses(core::Node& node);
+
 // Role "pulse-host": answers every pulse on the network it came from.
 class PulseResponder : public core::Node {
  public:

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "tests/support/real_lab.h"
 
 #include <fcntl.h>
@@ -134,6 +135,11 @@ void RealLab::spawn(Process& p) {
   // Everything the child needs is prepared before fork: after it, only async-signal-safe calls.
   std::vector<std::string> args{options_.roostd, "--config", config_path(p.name).string()};
   for (const auto& a : options_.extra_args) args.push_back(a);
+  // Durable node state (FM alarms, inventory) lives in the lab's own dir unless the test chose one.
+  if (std::find(options_.extra_args.begin(), options_.extra_args.end(), "--data-dir") == options_.extra_args.end()) {
+    args.push_back("--data-dir");
+    args.push_back((dir_ / "data").string());
+  }
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

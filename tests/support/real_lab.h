@@ -7,7 +7,8 @@
 //   lab.kill("w0");                                // SIGKILL (also pause/resume/restart/stop)
 //   auto lost = lab.expect({.event = "pulse.host_lost", .fields = {{"host", "worker-0"}}}, 5s);
 //
-// Every process gets a config file, a JSON-lines log and a stderr capture in a fresh temp dir (kept
+// Every process gets a config file, a JSON-lines log, a stderr capture and durable state (--data-dir
+// <dir>/data unless Options::extra_args names one) in a fresh temp dir (kept
 // when ROOST_KEEP_LAB=1, removed otherwise). Children get SIGKILL if the test process dies
 // (PR_SET_PDEATHSIG), so start processes from the test's main thread. The destructor stops every
 // process by PID (SIGCONT, SIGTERM, then SIGKILL after a grace period) and reaps it.

@@ -74,6 +74,11 @@ class ManualEnv : public core::Env {
   void serve_http(core::Network net, std::uint16_t port, std::shared_ptr<const core::HttpRouter> router) override {
     served.push_back({net, port, std::move(router)});
   }
+  core::HardwareAccess& hardware() override { return hardware_ ? *hardware_ : core::Env::hardware(); }
+
+  // What hardware() hands out (BMCs, processes): a test's fake, which must outlive the node; null: the
+  // default (no hardware: every operation fails).
+  void set_hardware(core::HardwareAccess* hw) { hardware_ = hw; }
 
   // UTC microseconds at now() == 0 (2026-01-01T00:00:00Z); wall_time_us() moves with advance().
   std::int64_t wall_us = 1767225600000000;
@@ -107,6 +112,7 @@ class ManualEnv : public core::Env {
   core::TimerId next_id_ = 0;
   std::map<std::pair<core::TimePoint, core::TimerId>, std::function<void()>> timers_;
   core::Rng rng_{1};
+  core::HardwareAccess* hardware_ = nullptr;
 };
 
 }  // namespace roost::testing

@@ -25,5 +25,8 @@ void add_version_command(CLI::App& app, Outcome& outcome);
 void add_alarm_command(CLI::App& app, Outcome& outcome);
 void add_event_command(CLI::App& app, Outcome& outcome);
 void add_suppression_command(CLI::App& app, Outcome& outcome);
+// The inventory over its REST API (host_command.cpp): `roost host ...`, `roost system ...`.
+void add_host_command(CLI::App& app, Outcome& outcome);
+void add_system_command(CLI::App& app, Outcome& outcome);
 
 }  // namespace roost::cli

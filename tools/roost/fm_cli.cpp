@@ -10,16 +10,20 @@
 
 namespace roost::cli {
 
-void add_fm_options(CLI::App* cmd, FmCliOptions& o) {
-  cmd->add_option("--url", o.url, std::string("FM REST API (default: $ROOST_FM_URL, else ") + kDefaultFmUrl + ")");
-  cmd->add_option("--format", o.format, "table or json")->check(CLI::IsMember({"table", "json"}));
+void add_fm_options(CLI::App* cmd, FmCliOptions& o, const std::vector<std::string>& formats) {
+  cmd->add_option("--url", o.url, std::string("REST API of ") + o.service.what + " (default: $" + o.service.url_env +
+                                      ", else " + o.service.default_url + ")");
+  std::string help;
+  for (const auto& f : formats) help += (help.empty() ? "" : " or ") + f;
+  cmd->add_option("--format", o.format, help)->check(CLI::IsMember(formats));
 }
 
-FmAnswer fm_request(const FmCliOptions& o, const std::string& method, const std::string& target, const std::string& body) {
+FmAnswer fm_request(const FmCliOptions& o, const std::string& method, const std::string& target, const std::string& body,
+                    const std::string& content_type) {
   std::string url = o.url;
   if (url.empty()) {
-    const char* env = std::getenv("ROOST_FM_URL");
-    url = env && *env ? env : kDefaultFmUrl;
+    const char* env = std::getenv(o.service.url_env);
+    url = env && *env ? env : o.service.default_url;
   }
   std::string error;
   auto parsed = backends::parse_http_url(url, error);
@@ -28,9 +32,9 @@ FmAnswer fm_request(const FmCliOptions& o, const std::string& method, const std:
     return {kInvalidInput, 0, nullptr};
   }
   backends::BlockingHttpClient http(*parsed, core::seconds(10));
-  auto r = http.request(method, target, body);
+  auto r = http.request(method, target, body, content_type);
   if (r.failure != backends::HttpClientResult::Failure::None) {
-    std::cerr << "roost: cannot reach the fault manager at " << url << ": " << backends::describe_failure(r) << "\n";
+    std::cerr << "roost: cannot reach " << o.service.what << " at " << url << ": " << backends::describe_failure(r) << "\n";
     return {kRunFailed, 0, nullptr};
   }
   FmAnswer a;
@@ -46,8 +50,7 @@ FmAnswer fm_request(const FmCliOptions& o, const std::string& method, const std:
   return a;
 }
 
-namespace {
-std::string encode(const std::string& s) {
+std::string url_encode(const std::string& s) {
   static const char* hex = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : s) {
@@ -61,11 +64,10 @@ std::string encode(const std::string& s) {
   }
   return out;
 }
-}  // namespace
 
 std::string query_string(const std::vector<std::pair<std::string, std::string>>& params) {
   std::string q;
-  for (const auto& [k, v] : params) q += (q.empty() ? "?" : "&") + encode(k) + "=" + encode(v);
+  for (const auto& [k, v] : params) q += (q.empty() ? "?" : "&") + url_encode(k) + "=" + url_encode(v);
   return q;
 }
 

@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   roost::cli::add_alarm_command(app, outcome);
   roost::cli::add_event_command(app, outcome);
   roost::cli::add_suppression_command(app, outcome);
+  roost::cli::add_host_command(app, outcome);
+  roost::cli::add_system_command(app, outcome);
 
   try {
     app.parse(argc, argv);
