@@ -48,6 +48,30 @@ int migrate(Db& db, const std::vector<Migration>& migrations, int target) {
   }
 }
 
+StoreDb open_store_db(const std::string& path, const StoreDbOptions& options, const std::vector<Migration>& migrations,
+                      int target) {
+  StoreDb out;
+  out.db = std::make_unique<Db>(path);
+  Db& db = *out.db;
+  const std::string mode = [&] {
+    Statement st(db, "PRAGMA journal_mode = WAL", "set the WAL journal mode");
+    st.step();
+    std::string m = st.column_text(0);
+    st.reset();
+    return m;
+  }();
+  if (mode != "wal")
+    throw SqliteError(path + ": the file system refused the WAL journal mode (got '" + mode + "')", SQLITE_ERROR);
+  db.exec(options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", "set synchronous");
+  sqlite3_busy_timeout(db.handle(), static_cast<int>(options.busy_timeout.count()));
+  if (options.cache_kib)
+    db.exec("PRAGMA cache_size = -" + std::to_string(*options.cache_kib), "set the page cache size");
+  if (options.max_database_pages > 0)
+    db.exec("PRAGMA max_page_count = " + std::to_string(options.max_database_pages), "cap the database size");
+  out.version_found = migrate(db, migrations, target);
+  return out;
+}
+
 const std::vector<Migration>& alarm_store_migrations() {
   static const std::vector<Migration> kMigrations{
       {0, 1, "create the alarm, event_log and event_suppression tables", [](Db& db) {

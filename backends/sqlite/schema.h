@@ -5,7 +5,11 @@
 // the build is refused rather than guessed at.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +31,26 @@ int schema_version(Db& db);
 // the database is newer than `target`, when no migration leads on from a version, or when a
 // migration fails (that migration is rolled back; earlier ones stay).
 int migrate(Db& db, const std::vector<Migration>& migrations, int target);
+
+// How a store opens its file (the settings every store shares; each store's options fill them).
+struct StoreDbOptions {
+  // FULL: a write is acknowledged only once the WAL is fsynced (survives power loss); NORMAL: survives
+  // a process crash but may lose the last commits on power loss.
+  bool synchronous_full = true;
+  std::chrono::milliseconds busy_timeout{5000};
+  std::optional<std::int64_t> cache_kib;  // PRAGMA cache_size; unset: SQLite's default
+  std::int64_t max_database_pages = 0;    // PRAGMA max_page_count; 0: no cap
+};
+
+struct StoreDb {
+  std::unique_ptr<Db> db;
+  int version_found = 0;  // the file's schema version when opened (0: new)
+};
+
+// Opens (creating if absent) a store's database at `path`: WAL journal (refused when the file system
+// cannot keep one), the options' pragmas, then `migrations` up to `target`. Throws SqliteError.
+StoreDb open_store_db(const std::string& path, const StoreDbOptions& options, const std::vector<Migration>& migrations,
+                      int target);
 
 // The alarm store's schema: version 1 = tables alarm, event_log, event_suppression.
 inline constexpr int kAlarmStoreSchemaVersion = 1;

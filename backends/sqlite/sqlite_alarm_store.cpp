@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include <sqlite3.h>
-
 #include "backends/sqlite/schema.h"
 #include "backends/sqlite/sqlite_db.h"
 
@@ -61,25 +59,15 @@ struct SqliteAlarmStore::Statements {
 SqliteAlarmStore::SqliteAlarmStore(std::string path, SqliteOptions options, Executor completions)
     : path_(std::move(path)), options_(options), completions_(std::move(completions)) {
   try {
-    db_ = std::make_unique<Db>(path_);
-    const std::string mode = [&] {
-      Statement st(*db_, "PRAGMA journal_mode = WAL", "set the WAL journal mode");
-      st.step();
-      std::string m = st.column_text(0);
-      st.reset();
-      return m;
-    }();
-    if (mode != "wal")
-      throw SqliteError(path_ + ": the file system refused the WAL journal mode (got '" + mode + "')", SQLITE_ERROR);
-    db_->exec(options_.synchronous == SqliteOptions::Sync::Full ? "PRAGMA synchronous = FULL"
-                                                                : "PRAGMA synchronous = NORMAL",
-              "set synchronous");
-    sqlite3_busy_timeout(db_->handle(), static_cast<int>(options_.busy_timeout.count()));
     // A page cache big enough for a fleet's alarms and the event ring, so commits rarely read pages back.
-    db_->exec("PRAGMA cache_size = -" + std::to_string(options_.cache_kib), "set the page cache size");
-    if (options_.max_database_pages > 0)
-      db_->exec("PRAGMA max_page_count = " + std::to_string(options_.max_database_pages), "cap the database size");
-    version_found_ = migrate(*db_, alarm_store_migrations(), kAlarmStoreSchemaVersion);
+    StoreDb opened = open_store_db(path_,
+                                   {.synchronous_full = options_.synchronous == SqliteOptions::Sync::Full,
+                                    .busy_timeout = options_.busy_timeout,
+                                    .cache_kib = options_.cache_kib,
+                                    .max_database_pages = options_.max_database_pages},
+                                   alarm_store_migrations(), kAlarmStoreSchemaVersion);
+    db_ = std::move(opened.db);
+    version_found_ = opened.version_found;
     st_ = std::make_unique<Statements>(*db_);
     event_rows_ = count_events();
   } catch (const SqliteError& e) {

@@ -1,7 +1,5 @@
 #include "backends/sqlite/sqlite_host_store.h"
 
-#include <sqlite3.h>
-
 #include "backends/sqlite/sqlite_db.h"
 #include "platform/inv/host_record.h"
 
@@ -63,22 +61,12 @@ struct SqliteHostStore::Statements {
 
 SqliteHostStore::SqliteHostStore(std::string path, HostStoreOptions options) : path_(std::move(path)) {
   try {
-    db_ = std::make_unique<Db>(path_);
-    const std::string mode = [&] {
-      Statement st(*db_, "PRAGMA journal_mode = WAL", "set the WAL journal mode");
-      st.step();
-      std::string m = st.column_text(0);
-      st.reset();
-      return m;
-    }();
-    if (mode != "wal")
-      throw SqliteError(path_ + ": the file system refused the WAL journal mode (got '" + mode + "')", SQLITE_ERROR);
-    // FULL: a write is acknowledged only once the WAL is fsynced, so an added host survives power loss.
-    db_->exec("PRAGMA synchronous = FULL", "set synchronous");
-    sqlite3_busy_timeout(db_->handle(), static_cast<int>(options.busy_timeout.count()));
-    if (options.max_database_pages > 0)
-      db_->exec("PRAGMA max_page_count = " + std::to_string(options.max_database_pages), "cap the database size");
-    version_found_ = migrate(*db_, host_store_migrations(), kHostStoreSchemaVersion);
+    // FULL synchronous (the default): an added host survives power loss.
+    StoreDb opened = open_store_db(
+        path_, {.busy_timeout = options.busy_timeout, .max_database_pages = options.max_database_pages},
+        host_store_migrations(), kHostStoreSchemaVersion);
+    db_ = std::move(opened.db);
+    version_found_ = opened.version_found;
     st_ = std::make_unique<Statements>(*db_);
   } catch (const SqliteError& e) {
     st_.reset();

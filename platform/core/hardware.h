@@ -34,6 +34,7 @@ struct BmcEndpoint {
   std::string user;
   std::string password;
   std::string protocol = "ipmi";  // "ipmi" (IPMI 2.0 over LAN); "redfish" later
+  friend bool operator==(const BmcEndpoint&, const BmcEndpoint&) = default;
 };
 
 enum class PowerState : std::uint8_t { On, Off, Unknown };

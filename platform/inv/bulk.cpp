@@ -1,31 +1,67 @@
 #include "platform/inv/bulk.h"
 
 #include <algorithm>
-#include <set>
+#include <optional>
 #include <stdexcept>
+#include <type_traits>
 
 #include <pugixml.hpp>
+
+#include "platform/inv/host_fields.h"
 
 namespace roost::inv {
 namespace {
 
-// The elements a <host> may hold, in the order an export writes them.
-const std::vector<std::string> kXmlFields{
-    "hostname",      "personality", "subfunctions",   "mgmt_mac", "mgmt_ip",  "bm_ip",
-    "bm_type",       "bm_username", "bm_password",    "bm_port",  "boot_device", "rootfs_device",
-    "console",       "install_output", "location",    "clock_synchronization", "power_on"};
+using fields::Field;
+
+// How a <host> element's text reads, by the type of the field it sets.
+enum class XmlText : std::uint8_t { Text, Flag, Port, Locality };
+
+// The elements a <host> may hold: the input fields, but Roost's JSON-only ones. nullopt: not one of them.
+std::optional<XmlText> xml_element(std::string_view name) {
+  static const HostInput kShape;
+  std::optional<XmlText> kind;
+  fields::visit_field(
+      name,
+      [&](const Field& f, const auto& member) {
+        using T = std::decay_t<decltype(member)>;
+        if (f.has(fields::kNotInXml)) return;
+        if constexpr (std::is_same_v<T, bool>)
+          kind = XmlText::Flag;
+        else if constexpr (std::is_same_v<T, std::uint16_t>)
+          kind = XmlText::Port;
+        else if constexpr (std::is_same_v<T, nlohmann::json>)
+          kind = XmlText::Locality;
+        else
+          kind = XmlText::Text;
+      },
+      kShape);
+  return kind;
+}
+
+// A field's value as an XML element's text. XML carries the locality only (StarlingX's <location> is one text).
+template <class T>
+std::string xml_text(const T& v) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    return v;
+  } else if constexpr (std::is_enum_v<T>) {
+    return std::string(fields::name_of(v));
+  } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+    return fields::join(v);
+  } else if constexpr (std::is_same_v<T, std::uint16_t>) {
+    return std::to_string(v);
+  } else {
+    static_assert(std::is_same_v<T, nlohmann::json>);
+    const auto loc = v.find("locality");
+    return loc != v.end() && loc->is_string() ? loc->template get<std::string>() : std::string();
+  }
+}
 
 std::string trim(std::string_view s) {
   const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
   while (!s.empty() && blank(s.front())) s.remove_prefix(1);
   while (!s.empty() && blank(s.back())) s.remove_suffix(1);
   return std::string(s);
-}
-
-std::string join(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : ",") + p;
-  return out;
 }
 
 std::string where(std::string_view label, std::size_t index, const std::string& hostname) {
@@ -45,29 +81,35 @@ nlohmann::json xml_host_to_json(const pugi::xml_node& host, const std::string& c
       continue;
     }
     const std::string name = e.name();
-    if (std::find(kXmlFields.begin(), kXmlFields.end(), name) == kXmlFields.end())
-      throw std::invalid_argument(context + "unknown element <" + name + ">");
+    const std::optional<XmlText> kind = xml_element(name);
+    if (!kind) throw std::invalid_argument(context + "unknown element <" + name + ">");
     if (j.contains(name)) throw std::invalid_argument(context + name + ": given twice");
     if (e.find_child([](const pugi::xml_node& c) { return c.type() == pugi::node_element; }))
       throw std::invalid_argument(context + name + ": expected text, found child elements");
     const std::string text = trim(e.text().get());
-    if (name == "power_on") {
-      // StarlingX: the element's presence asks for power-on; an explicit "false" is honoured too.
-      if (text.empty() || text == "true" || text == "yes" || text == "1")
-        j[name] = true;
-      else if (text == "false" || text == "no" || text == "0")
-        j[name] = false;
-      else
-        throw std::invalid_argument(context + "power_on: '" + text + "' is not empty, true or false");
-    } else if (name == "bm_port") {
-      const bool digits = !text.empty() && text.size() <= 5 &&
-                          std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-      if (!digits) throw std::invalid_argument(context + "bm_port: '" + text + "' is not a port number");
-      j[name] = std::stoi(text);
-    } else if (name == "location") {
-      if (!text.empty()) j[name] = nlohmann::json{{"locality", text}};
-    } else {
-      j[name] = text;
+    switch (*kind) {
+      case XmlText::Flag:
+        // StarlingX's <power_on/>: the element's presence asks for it; an explicit "false" is honoured too.
+        if (text.empty() || text == "true" || text == "yes" || text == "1")
+          j[name] = true;
+        else if (text == "false" || text == "no" || text == "0")
+          j[name] = false;
+        else
+          throw std::invalid_argument(context + name + ": '" + text + "' is not empty, true or false");
+        break;
+      case XmlText::Port: {
+        const bool digits = !text.empty() && text.size() <= 5 &&
+                            std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (!digits) throw std::invalid_argument(context + name + ": '" + text + "' is not a port number");
+        j[name] = std::stoi(text);
+        break;
+      }
+      case XmlText::Locality:
+        if (!text.empty()) j[name] = nlohmann::json{{"locality", text}};
+        break;
+      case XmlText::Text:
+        j[name] = text;
+        break;
     }
   }
   return j;
@@ -168,49 +210,29 @@ std::vector<HostInput> parse_bulk(std::string_view text) {
 
 HostInput host_input_of(const Host& h) {
   HostInput in;
-  in.hostname = h.hostname;
-  in.personality = h.personality;
-  in.subfunctions = h.subfunctions;
-  in.mgmt_mac = h.mgmt_mac;
-  in.mgmt_ip = h.mgmt_ip;
-  in.bm_ip = h.bm_ip;
-  in.bm_username = h.bm_username;
-  in.bm_port = h.bm_port;
-  in.bm_type = h.bm_type;
-  in.boot_device = h.boot_device;
-  in.rootfs_device = h.rootfs_device;
-  in.console = h.console;
-  in.install_output = h.install_output;
-  in.location = h.location;
-  in.clock_synchronization = h.clock_synchronization;
+  fields::visit_editable(
+      [](const Field& f, auto& to, const auto& from) {
+        if (!f.has(fields::kSecret)) to = from;
+      },
+      in, h);
   return in;
 }
 
 nlohmann::json host_input_json(const HostInput& in, bool with_password) {
-  nlohmann::json j{
-      {"hostname", in.hostname},
-      {"personality", to_string(in.personality)},
-      {"subfunctions", join(in.subfunctions)},
-      {"mgmt_mac", in.mgmt_mac},
-      {"mgmt_ip", in.mgmt_ip},
-      {"bm_ip", in.bm_ip},
-      {"bm_type", to_string(in.bm_type)},
-      {"bm_username", in.bm_username},
-      {"bm_port", in.bm_port},
-      {"boot_device", in.boot_device},
-      {"rootfs_device", in.rootfs_device},
-      {"console", in.console},
-      {"install_output", in.install_output},
-      {"location", in.location},
-      {"clock_synchronization", to_string(in.clock_synchronization)},
-  };
-  if (with_password) j["bm_password"] = in.bm_password;
-  if (in.administrative != AdminState::Locked) j["administrative"] = to_string(in.administrative);
-  if (in.power_on) j["power_on"] = true;
+  static const HostInput kDefault;
+  nlohmann::json j = nlohmann::json::object();
+  fields::visit_input(
+      [&](const Field& f, const auto& v, const auto& default_v) {
+        if (f.has(fields::kSecret) && !with_password) return;
+        if (f.has(fields::kOption) && v == default_v) return;
+        j[f.name] = fields::value_json(v, fields::Lists::Text);
+      },
+      in, kDefault);
   return j;
 }
 
 std::string export_bulk_xml(const std::vector<const Host*>& hosts) {
+  static const Host kDefault;
   pugi::xml_document doc;
   pugi::xml_node decl = doc.append_child(pugi::node_declaration);
   decl.append_attribute("version") = "1.0";
@@ -219,26 +241,13 @@ std::string export_bulk_xml(const std::vector<const Host*>& hosts) {
   for (const Host* h : hosts) {
     if (!h) continue;
     pugi::xml_node x = root.append_child("host");
-    const auto field = [&](const char* name, std::string_view value) {
-      x.append_child(name).text().set(std::string(value).c_str());
-    };
-    field("hostname", h->hostname);
-    field("personality", to_string(h->personality));
-    field("subfunctions", join(h->subfunctions));
-    field("mgmt_mac", h->mgmt_mac);
-    field("mgmt_ip", h->mgmt_ip);
-    field("bm_ip", h->bm_ip);
-    field("bm_type", to_string(h->bm_type));
-    field("bm_username", h->bm_username);
-    if (h->bm_port != 623) field("bm_port", std::to_string(h->bm_port));
-    field("boot_device", h->boot_device);
-    field("rootfs_device", h->rootfs_device);
-    field("console", h->console);
-    field("install_output", h->install_output);
-    // XML carries the locality only (StarlingX's <location> is one text).
-    const auto loc = h->location.find("locality");
-    field("location", loc != h->location.end() && loc->is_string() ? loc->get<std::string>() : std::string());
-    if (h->clock_synchronization != ClockSync::Ntp) field("clock_synchronization", to_string(h->clock_synchronization));
+    fields::visit_editable(
+        [&](const Field& f, const auto& v, const auto& default_v) {
+          if (f.has(fields::kSecret)) return;
+          if (f.has(fields::kXmlIfNotDefault) && v == default_v) return;
+          x.append_child(std::string(f.name).c_str()).text().set(xml_text(v).c_str());
+        },
+        *h, kDefault);
   }
   StringWriter w;
   doc.save(w, "  ", pugi::format_default, pugi::encoding_utf8);

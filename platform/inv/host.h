@@ -83,6 +83,7 @@ inline core::BmcEndpoint bmc_endpoint(const Host& h) {
   e.port = h.bm_port;
   e.user = h.bm_username;
   e.password = h.bm_password;
+  // "dynamic" lets StarlingX pick the protocol the BMC speaks; IPMI is what every BMC here speaks.
   e.protocol = h.bm_type == BmType::Redfish ? "redfish" : "ipmi";
   return e;
 }

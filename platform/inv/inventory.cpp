@@ -4,6 +4,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "platform/inv/host_fields.h"
 #include "platform/inv/validate.h"
 
 namespace roost::inv {
@@ -21,44 +22,15 @@ bool all_digits(std::string_view s) {
 
 // What an operator can set, as host_input_from_json reads it: the base update_fields patches.
 nlohmann::json input_json(const Host& h) {
-  return nlohmann::json{
-      {"hostname", h.hostname},
-      {"personality", to_string(h.personality)},
-      {"subfunctions", h.subfunctions},
-      {"mgmt_mac", h.mgmt_mac},
-      {"mgmt_ip", h.mgmt_ip},
-      {"bm_ip", h.bm_ip},
-      {"bm_username", h.bm_username},
-      {"bm_password", h.bm_password},
-      {"bm_port", h.bm_port},
-      {"bm_type", to_string(h.bm_type)},
-      {"boot_device", h.boot_device},
-      {"rootfs_device", h.rootfs_device},
-      {"console", h.console},
-      {"install_output", h.install_output},
-      {"location", h.location},
-      {"clock_synchronization", to_string(h.clock_synchronization)},
-  };
+  nlohmann::json j = nlohmann::json::object();
+  fields::visit_editable(
+      [&](const fields::Field& f, const auto& v) { j[f.name] = fields::value_json(v, fields::Lists::Json); }, h);
+  return j;
 }
 
 void apply_input(Host& h, const HostInput& in) {
-  h.hostname = in.hostname;
-  h.personality = in.personality;
-  h.subfunctions = in.subfunctions;
+  fields::visit_editable([](const fields::Field&, auto& to, const auto& from) { to = from; }, h, in);
   if (h.subfunctions.empty()) h.subfunctions = {std::string(to_string(in.personality))};
-  h.mgmt_mac = in.mgmt_mac;
-  h.mgmt_ip = in.mgmt_ip;
-  h.bm_ip = in.bm_ip;
-  h.bm_port = in.bm_port;
-  h.bm_type = in.bm_type;
-  h.bm_username = in.bm_username;
-  h.bm_password = in.bm_password;
-  h.boot_device = in.boot_device;
-  h.rootfs_device = in.rootfs_device;
-  h.console = in.console;
-  h.install_output = in.install_output;
-  h.location = in.location;
-  h.clock_synchronization = in.clock_synchronization;
 }
 
 }  // namespace
@@ -89,12 +61,19 @@ void Inventory::load(const System& initial) {
 
 Outcome<System> Inventory::update_system(const nlohmann::json& patch) {
   if (!patch.is_object()) return bad_request("system: expected an object of fields to change");
-  static const std::set<std::string, std::less<>> kEditable{"name", "description", "location", "contact",
-                                                            "system_mode"};
-  for (const auto& [key, _] : patch.items())
-    if (!kEditable.contains(key))
-      return bad_request("system: " + key + ": cannot be changed (editable: name, description, location, contact, "
-                         "system_mode)");
+  for (const auto& [key, _] : patch.items()) {
+    const std::optional<fields::Field> field = fields::find_field<System>(key);
+    if (field && field->has(fields::kEditable)) continue;
+    std::string editable;  // "name, description, ..."
+    fields::visit_system(
+        [&](const fields::Field& f, const auto&) {
+          if (!f.has(fields::kEditable)) return;
+          if (!editable.empty()) editable += ", ";
+          editable += f.name;
+        },
+        system_);
+    return bad_request("system: " + key + ": cannot be changed (editable: " + editable + ")");
+  }
   System next;
   try {
     next = system_from_json(patch, system_);
@@ -200,19 +179,16 @@ Outcome<Host> Inventory::update_fields(std::string_view ref, const nlohmann::jso
   if (!current) return not_found(ref);
   const std::string who = "host " + current->hostname + ": ";
   if (!patch.is_object()) return bad_request(who + "expected an object of fields to change");
-  static const std::set<std::string, std::less<>> kStates{"administrative", "operational", "availability",
-                                                          "invprovision", "task"};
-  static const std::set<std::string, std::less<>> kReadOnly{"id",     "uuid",          "created_at", "updated_at",
-                                                            "uptime", "config_status", "inventory"};
   nlohmann::json merged = input_json(*current);
   for (const auto& [key, value] : patch.items()) {
-    if (kStates.contains(key))
+    const std::optional<fields::Field> field = fields::find_field<Host>(key);
+    if (field && field->has(fields::kState))
       return bad_request(who + key + ": a state, not a field: maintenance changes it (use an action: lock, unlock, "
                          "reboot, ...)");
     if (key == "action")
       return bad_request(who + "action: not a field: lifecycle actions go through maintenance");
     if (key == "power_on") return bad_request(who + "power_on: not a field: use the power-on action");
-    if (kReadOnly.contains(key)) return bad_request(who + key + ": read-only");
+    if (field && !field->has(fields::kEditable)) return bad_request(who + key + ": read-only");
     if (!merged.contains(key)) return bad_request(who + "unknown field '" + key + "'");
     if ((key == "hostname" || key == "personality") && current->administrative != AdminState::Locked &&
         value != merged[key])

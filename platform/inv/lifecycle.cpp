@@ -1,12 +1,11 @@
 #include "platform/inv/lifecycle.h"
 
-#include <array>
-#include <utility>
+#include "platform/inv/spellings.h"
 
 namespace roost::inv {
 namespace {
 
-constexpr std::array<std::pair<HostAction, std::string_view>, 9> kActions{{
+constexpr Spellings<HostAction, 9> kActions{{
     {HostAction::Lock, "lock"},
     {HostAction::ForceLock, "force-lock"},
     {HostAction::Unlock, "unlock"},
@@ -29,20 +28,14 @@ bool agent_heard(AvailState a) {
 
 }  // namespace
 
-std::string_view to_string(HostAction a) {
-  for (const auto& [v, name] : kActions)
-    if (v == a) return name;
-  return "?";
-}
+std::string_view to_string(HostAction a) { return spelling(kActions, a); }
 
 std::optional<HostAction> parse_host_action(std::string_view s) {
   // StarlingX's API spells some actions with '_' ("force_lock", "power_on").
   std::string norm(s);
   for (char& c : norm)
     if (c == '_') c = '-';
-  for (const auto& [v, name] : kActions)
-    if (name == norm) return v;
-  return std::nullopt;
+  return parse_spelling(kActions, norm);
 }
 
 std::optional<InvError> check_action(const Host& host, HostAction action, const LifecycleContext& ctx) {

@@ -164,7 +164,9 @@ void HostMaintenance::on_alive(const MtcAlive& m) {
   const inv::Host* h = host(m.host);
   if (!h) return;  // not (or no longer) in inventory
   Tracked& t = track(m.host);
-  const bool new_boot = m.boot_id != t.boot_id;
+  // A boot this controller saw before, replaced: the host rebooted. (After the controller's own restart it
+  // knows no boot yet: the first mtcAlive it hears is not news of a reboot.)
+  const bool new_boot = t.boot_id != 0 && m.boot_id != t.boot_id;
   const bool impact_changed = m.process_impact != t.impact || m.failed_processes != t.failed_processes;
   t.heard = true;
   t.boot_id = m.boot_id;
@@ -270,7 +272,10 @@ void HostMaintenance::fail(const std::string& host, const std::string& reason, b
     return;
   }
   set_states(host, AdminState::Unlocked, OperState::Disabled, AvailState::Failed, "Graceful Recovery Wait");
-  if (t.fast_enables >= config_.max_fast_enables) return graceful_window_over(host);  // a reboot is due
+  // A reboot is due at once when fast enables ran out, or when the host itself is broken (a critical
+  // process that cannot be restarted, failed go-enabled checks): waiting for it to come back gains nothing.
+  if (t.fast_enables >= config_.max_fast_enables || t.impact == ProcessImpact::Critical || !t.goenabled)
+    return graceful_window_over(host);
   t.graceful_window = true;
   t.graceful_timer = node_.after(config_.graceful_recovery, [this, host] { graceful_window_over(host); });
 }
@@ -305,9 +310,7 @@ void HostMaintenance::reboot_request(const std::string& host, const std::string&
 std::shared_ptr<core::Bmc> HostMaintenance::bmc(const inv::Host& h) {
   auto& b = bmcs_[h.hostname];
   const auto want = inv::bmc_endpoint(h);
-  if (!b || b->endpoint().address != want.address || b->endpoint().port != want.port ||
-      b->endpoint().user != want.user || b->endpoint().password != want.password)
-    b = node_.env().hardware().bmc(want);
+  if (!b || !(b->endpoint() == want)) b = node_.env().hardware().bmc(want);  // new or changed BMC settings
   return b;
 }
 

@@ -7,6 +7,9 @@
 // minor -> the alarm only. It keeps trying to restart a failed process every `interval`; once one
 // stays up for `debounce`, 200.006 is cleared and the impact drops.
 //
+// Destroying the monitor (the node crashes, reboots or stops) stops every process it runs: a dead agent
+// leaves no orphans behind (the real runtime: SIGTERM, then SIGKILL after 2 s).
+//
 // Logs: pmon.started {process, pid}, pmon.exited {process, pid, code|signal}, pmon.restarting
 // {process, attempt, of}, pmon.failed {process, severity}, pmon.recovered {process}, pmon.start_failed
 // {process, error}.

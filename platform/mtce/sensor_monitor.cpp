@@ -26,23 +26,6 @@ std::string sensor_entity(const std::string& host, const std::string& sensor) {
   return host_entity(host) + ".sensor=" + name;
 }
 
-core::BmcEndpoint endpoint_of(const inv::Host& h) {
-  core::BmcEndpoint e;
-  e.host = h.hostname;
-  e.address = h.bm_ip;
-  e.port = h.bm_port;
-  e.user = h.bm_username;
-  e.password = h.bm_password;
-  // "dynamic" lets StarlingX pick the protocol the BMC speaks; IPMI is what every BMC here speaks.
-  e.protocol = h.bm_type == inv::BmType::Redfish ? "redfish" : "ipmi";
-  return e;
-}
-
-bool same_endpoint(const core::BmcEndpoint& a, const core::BmcEndpoint& b) {
-  return a.host == b.host && a.address == b.address && a.port == b.port && a.user == b.user &&
-         a.password == b.password && a.protocol == b.protocol;
-}
-
 // The alarm a band calls for: non-critical -> minor, critical -> major, non-recoverable -> critical.
 std::optional<fm::Severity> band_severity(core::SensorStatus s) {
   switch (s) {
@@ -121,8 +104,8 @@ SensorMonitor::~SensorMonitor() {
 void SensorMonitor::watch(const inv::Host& host) {
   if (!host.has_bmc()) return unwatch(host.hostname);
   auto& slot = hosts_[host.hostname];
-  const core::BmcEndpoint endpoint = endpoint_of(host);
-  if (slot && same_endpoint(slot->endpoint, endpoint)) {
+  const core::BmcEndpoint endpoint = inv::bmc_endpoint(host);
+  if (slot && slot->endpoint == endpoint) {
     slot->host = host;  // lock state and the rest; the BMC is the same
     return;
   }

@@ -7,7 +7,11 @@
 // logs; "ignore" neither alarms nor logs). When the BMC cannot be reached (unreachable, auth, timeout)
 // it raises 200.010 (host=<host>) and clears it on the next successful read.
 //
-// Logs: hwmon.sensor {host, sensor, type, status, value}, hwmon.bmc_access {host, ok, error}.
+// Entity ids may not hold spaces, quotes, backslashes or non-printable bytes: in a sensor's name each of
+// those becomes '_' ("CPU Temp" -> host=worker-0.sensor=CPU_Temp).
+//
+// Logs: hwmon.sensor {host, sensor, type, status, value, action}, hwmon.bmc_access {host, ok, error, detail},
+// hwmon.action / hwmon.action_failed (reset, power-cycle), hwmon.audit_skipped (a read still in flight).
 #pragma once
 
 #include <functional>
