@@ -55,13 +55,13 @@ struct HostMaintenance::Tracked {
   // Failure and recovery.
   core::TimePoint failed_at{};
   std::uint64_t failed_boot = 0;
-  bool graceful_window = false;
   core::TimePoint reboot_requested_at{};
   bool reboot_requested = false;
   int fast_enables = 0;
   int bmc_resets = 0;
   int recovery_attempts = 0;
   bool auto_recovery = true;
+  // graceful_timer runs while the graceful recovery window is open.
   core::TimerId graceful_timer = 0, bmc_timer = 0, soak_timer = 0;
   // A locked host's action in progress ("Rebooting", "Resetting", ...).
   std::string action_task;
@@ -141,7 +141,6 @@ void HostMaintenance::cancel_timers(Tracked& t) {
     if (*id) node_.cancel(*id);
     *id = 0;
   }
-  t.graceful_window = false;
 }
 
 void HostMaintenance::monitor(const std::string& host, bool on) {
@@ -206,7 +205,7 @@ void HostMaintenance::on_alive(const MtcAlive& m) {
       if (!t.auto_recovery) break;
       if (m.boot_id != t.failed_boot) {
         begin_enable(m.host, true);
-      } else if (t.graceful_window && t.fast_enables < config_.max_fast_enables) {
+      } else if (t.graceful_timer != 0 && t.fast_enables < config_.max_fast_enables) {
         node_.log().info("mtce.recovery", {{"host", m.host}, {"step", "graceful-recovery"}});
         begin_enable(m.host, false);
       } else if (t.reboot_requested && node_.now() - t.reboot_requested_at > 2 * config_.command_timeout) {
@@ -276,7 +275,6 @@ void HostMaintenance::fail(const std::string& host, const std::string& reason, b
   // process that cannot be restarted, failed go-enabled checks): waiting for it to come back gains nothing.
   if (t.fast_enables >= config_.max_fast_enables || t.impact == ProcessImpact::Critical || !t.goenabled)
     return graceful_window_over(host);
-  t.graceful_window = true;
   t.graceful_timer = node_.after(config_.graceful_recovery, [this, host] { graceful_window_over(host); });
 }
 
@@ -284,7 +282,6 @@ void HostMaintenance::graceful_window_over(const std::string& host) {
   Tracked* t = tracked(host);
   if (!t || t->phase != Phase::Failed) return;
   t->graceful_timer = 0;
-  t->graceful_window = false;
   reboot_request(host, "recovery of a failed host");
   const inv::Host* h = this->host(host);
   if (h && h->has_bmc()) bmc_recovery(host);
