@@ -31,10 +31,22 @@ ControllerConfig parse(const nlohmann::json& j) {
   if (r.has("system")) {
     if (!r.raw("system").is_object()) r.fail("system", "must be an object");
     c.system = r.raw("system");
+    try {
+      inv::system_from_json(c.system);
+    } catch (const std::invalid_argument& e) {
+      r.fail("system", e.what());
+    }
   }
   if (r.has("hosts")) {
     if (!r.raw("hosts").is_array()) r.fail("hosts", "must be an array of hosts");
     c.hosts = r.raw("hosts");
+    for (std::size_t i = 0; i < c.hosts.size(); ++i) {  // a bad host is a config error, not a failed start
+      try {
+        inv::host_input_from_json(c.hosts[i]);
+      } catch (const std::invalid_argument& e) {
+        r.fail("hosts[" + std::to_string(i) + "]", e.what());
+      }
+    }
   }
   try {
     const auto& m = r.raw("maintenance");

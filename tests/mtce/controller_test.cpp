@@ -199,6 +199,21 @@ TEST_F(ControllerTest, LockUnlockAndDeleteThroughTheRestApi) {
   EXPECT_EQ(http("GET", "/v1/ihosts/worker-0").status, 404);
 }
 
+TEST_F(ControllerTest, ABadInitialHostIsAConfigErrorNamingItsIndexAndField) {
+  core::NodeSpec spec{"controller-0", "controller", "lab",
+                      {{"fm_node", "fm"},
+                       {"hosts", {{{"hostname", "worker-0"}, {"personality", "worker"}},
+                                  {{"hostname", "worker-1"}, {"personality", "worker"}, {"bm_type", "ipmx"}}}}}};
+  try {
+    ControllerNode n(env, spec);
+    FAIL() << "accepted";
+  } catch (const std::invalid_argument& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("hosts[1]"), std::string::npos) << what;
+    EXPECT_NE(what.find("bm_type"), std::string::npos) << what;
+  }
+}
+
 TEST_F(ControllerTest, ABadConfigNamesTheKey) {
   core::NodeSpec spec{"controller-0", "controller", "lab", {{"fm_node", "fm"}, {"maintenance", {{"soak", 3}}}}};
   try {
