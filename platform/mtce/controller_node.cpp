@@ -109,7 +109,10 @@ void ControllerNode::start() {
   inventory_->load(initial);
 
   maintenance_ = std::make_unique<HostMaintenance>(*this, *inventory_, *fm_, c.maintenance, c.heartbeat);
-  sensors_ = std::make_unique<SensorMonitor>(*this, c.hwmon, *fm_);
+  sensors_ = std::make_unique<SensorMonitor>(*this, c.hwmon, *fm_, [this](const std::string& host) {
+    maintenance_->availability_inputs_changed(host);
+  });
+  maintenance_->set_degrade_source([this](const std::string& host) { return sensors_->degrades(host); });
   if (inventory_->hosts().empty()) {  // a fresh store: the configured initial inventory
     for (std::size_t i = 0; i < c.hosts.size(); ++i) {
       inv::HostInput in;

@@ -243,7 +243,7 @@ void HostMaintenance::recompute_availability(const std::string& host) {
   Tracked* t = tracked(host);
   if (!t || t->phase != Phase::Enabled) return;
   const bool degraded = t->mgmt >= HeartbeatHealth::Degraded || t->cluster >= HeartbeatHealth::Degraded ||
-                        t->impact == ProcessImpact::Major;
+                        t->impact == ProcessImpact::Major || (extra_degrade_ && extra_degrade_(host));
   set_states(host, AdminState::Unlocked, OperState::Enabled, degraded ? AvailState::Degraded : AvailState::Available, "");
 }
 

@@ -26,6 +26,7 @@
 // inventory's host.state on every state change.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -71,6 +72,11 @@ class HostMaintenance final : public inv::HostActions {
 
   inv::Outcome<inv::Host> perform(std::string_view ref, inv::HostAction action) override;
 
+  // Something besides heartbeat and processes that degrades a host (the hardware monitor's sensors);
+  // call availability_inputs_changed(host) when its answer changes.
+  void set_degrade_source(std::function<bool(const std::string& host)> degrades) { extra_degrade_ = std::move(degrades); }
+  void availability_inputs_changed(const std::string& host) { recompute_availability(host); }
+
   const HeartbeatMonitor& heartbeat() const { return heartbeat_; }
   const MaintenanceConfig& config() const { return config_; }
 
@@ -115,6 +121,7 @@ class HostMaintenance final : public inv::HostActions {
   HeartbeatMonitor heartbeat_;
   std::map<std::string, std::unique_ptr<Tracked>> hosts_;
   std::map<std::string, std::shared_ptr<core::Bmc>> bmcs_;  // one handle per host's BMC
+  std::function<bool(const std::string&)> extra_degrade_;
   std::set<std::string> active_;  // "alarm_id|host" raised by this incarnation and not cleared since
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   bool started_ = false;

@@ -92,8 +92,17 @@ struct SensorMonitor::Watched {
   std::shared_ptr<int> token = std::make_shared<int>(0);  // replaced with the BMC handle: drops stale answers
 };
 
-SensorMonitor::SensorMonitor(core::Node& node, SensorMonitorConfig config, fm::FmClient& fm)
-    : node_(node), config_(std::move(config)), fm_(fm) {}
+SensorMonitor::SensorMonitor(core::Node& node, SensorMonitorConfig config, fm::FmClient& fm,
+                             std::function<void(const std::string&)> on_degrade)
+    : node_(node), config_(std::move(config)), fm_(fm), on_degrade_(std::move(on_degrade)) {}
+
+bool SensorMonitor::degrades(const std::string& hostname) const {
+  auto it = hosts_.find(hostname);
+  if (it == hosts_.end()) return false;
+  for (const auto& [_, severity] : it->second->raised)
+    if (severity >= fm::Severity::Major) return true;
+  return false;
+}
 
 SensorMonitor::~SensorMonitor() {
   *alive_ = false;
@@ -125,7 +134,9 @@ void SensorMonitor::unwatch(const std::string& hostname) {
   auto it = hosts_.find(hostname);
   if (it == hosts_.end()) return;
   if (it->second->timer_set) node_.cancel(it->second->timer);
+  const bool degraded = degrades(hostname);
   hosts_.erase(it);
+  if (degraded && on_degrade_) on_degrade_(hostname);
   // Hierarchical clears: every sensor of the host at once.
   fm_.clear(std::string(kSensorAlarm), host_entity(hostname));
   fm_.clear(std::string(kBmcAlarm), host_entity(hostname));
@@ -185,6 +196,7 @@ void SensorMonitor::Watched::read_ok(const std::vector<core::SensorReading>& rea
   if (bmc_alarm || first_result) m.fm_.clear(std::string(kBmcAlarm), host_entity(host.hostname));
   bmc_alarm = false;
   const bool first = std::exchange(first_result, false);
+  const bool degraded_before = m.degrades(host.hostname);
 
   std::map<std::string, SensorState> next;
   bool any_alarm = false;
@@ -231,6 +243,7 @@ void SensorMonitor::Watched::read_ok(const std::vector<core::SensorReading>& rea
       if (!state.alarmed) m.fm_.clear(std::string(kSensorAlarm), sensor_entity(host.hostname, name));
   }
   sensors = std::move(next);
+  if (m.degrades(host.hostname) != degraded_before && m.on_degrade_) m.on_degrade_(host.hostname);
 }
 
 void SensorMonitor::Watched::set_sensor_alarm(const std::string& sensor, std::optional<fm::Severity> want) {

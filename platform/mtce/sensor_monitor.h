@@ -5,7 +5,8 @@
 // (config "actions": {"temperature": "alarm"|"log"|"reset"|"powercycle"|"ignore"}) says what a
 // non-recoverable reading does besides the alarm ("reset"/"powercycle" go through the BMC; "log" only
 // logs; "ignore" neither alarms nor logs). When the BMC cannot be reached (unreachable, auth, timeout)
-// it raises 200.010 (host=<host>) and clears it on the next successful read.
+// it raises 200.010 (host=<host>) and clears it on the next successful read. A major or critical 200.007
+// degrades the host (degrades(); maintenance asks it, on_degrade says when the answer changes).
 //
 // Entity ids may not hold spaces, quotes, backslashes or non-printable bytes: in a sensor's name each of
 // those becomes '_' ("CPU Temp" -> host=worker-0.sensor=CPU_Temp).
@@ -35,7 +36,9 @@ struct SensorMonitorConfig {
 
 class SensorMonitor {
  public:
-  SensorMonitor(core::Node& node, SensorMonitorConfig config, fm::FmClient& fm);
+  // `on_degrade` runs with the host's name whenever degrades(host) changes.
+  SensorMonitor(core::Node& node, SensorMonitorConfig config, fm::FmClient& fm,
+                std::function<void(const std::string&)> on_degrade = {});
   ~SensorMonitor();
 
   // Starts auditing `host` (or updates its BMC settings); a host without a BMC is not audited.
@@ -49,12 +52,15 @@ class SensorMonitor {
   // Last audit's readings of `host` (empty if none yet).
   const std::map<std::string, SensorState>* sensors(const std::string& hostname) const;
   bool bmc_reachable(const std::string& hostname) const;
+  // Whether the host's sensors degrade it (StarlingX: a major or critical sensor alarm degrades the host).
+  bool degrades(const std::string& hostname) const;
 
  private:
   struct Watched;
   core::Node& node_;
   SensorMonitorConfig config_;
   fm::FmClient& fm_;
+  std::function<void(const std::string&)> on_degrade_;
   std::map<std::string, std::unique_ptr<Watched>> hosts_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

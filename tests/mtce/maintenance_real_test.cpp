@@ -132,8 +132,11 @@ TEST(MaintenanceReal, BmcSensorsAndResetOfAFailedHost) {
     return false;
   };
   EXPECT_TRUE(eventually([&] { return temp_alarm("major"); }, seconds(8))) << bmc.output();
+  EXPECT_TRUE(eventually([&] { return host_of(lab, "worker-0")["availability"] == "degraded"; }, seconds(3)))
+      << "a major sensor alarm degrades the host";
   bmc.set_sensor("cpu_temp", 45);
   EXPECT_TRUE(eventually([&] { return !temp_alarm("major"); }, seconds(8)));
+  EXPECT_TRUE(eventually([&] { return host_of(lab, "worker-0")["availability"] == "available"; }, seconds(3)));
 
   // A host that dies for good: failed, reboot request (unanswered), BMC power query, then reset.
   lab.kill("worker-0");
