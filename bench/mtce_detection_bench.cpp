@@ -17,6 +17,7 @@
 #include "sim/simulation.h"
 #include "tests/support/maintenance_lab.h"
 #include "tests/support/real_lab.h"
+#include "tests/support/trace_query.h"
 
 namespace {
 
@@ -34,13 +35,6 @@ struct Figures {
                 pct(0.5), pct(0.99), s.front(), s.back());
   }
 };
-
-std::map<std::string, std::string> strings_of(const core::LogFields& fields) {
-  std::map<std::string, std::string> f;
-  for (const auto& field : fields)
-    if (auto* s = std::get_if<std::string>(&field.value)) f[field.key] = *s;
-  return f;
-}
 
 Figures sim_detection(int trials, std::uint64_t seed) {
   testing::MaintenanceLabSpec spec;
@@ -63,8 +57,10 @@ Figures sim_detection(int trials, std::uint64_t seed) {
   std::size_t next = 0;
   for (const auto& r : result.trace) {
     if (r.event != "mtce.alarm" || next >= at.size()) continue;
-    auto f = strings_of(r.fields);
-    if (f["host"] != "worker-1" || f["alarm_id"] != "200.004" || f["severity"] != "critical") continue;
+    using testing::TraceQuery;
+    if (TraceQuery::text(r, "host") != "worker-1" || TraceQuery::text(r, "alarm_id") != "200.004" ||
+        TraceQuery::text(r, "severity") != "critical")
+      continue;
     const double t = core::to_seconds(r.t);
     while (next < at.size() && t >= at[next] + spacing) ++next;  // a trial without detection
     if (next < at.size() && t >= at[next]) out.samples.push_back(t - at[next++]);
@@ -130,8 +126,7 @@ void soak(int hosts, double seconds_, bool sim, bool real) {
     const auto result = sim::run_in_child(cfg, platform::roles());
     SoakCounts c;
     for (const auto& r : result.trace) {
-      auto f = strings_of(r.fields);
-      count(c, r.event, [&](const char* k) { return f[k]; });
+      count(c, r.event, [&](const char* k) { return testing::TraceQuery::text(r, k); });
     }
     print_soak("sim", hosts, seconds_, c);
   }

@@ -13,7 +13,7 @@
 #include "sim/simulation.h"
 #include "tests/ipmi/bmc_script.h"
 #include "tests/ipmi/ipmi_sim_lab.h"
-#include "tests/ipmi/trace_query.h"
+#include "tests/support/trace_query.h"
 #include "tests/support/lab_layout.h"
 
 namespace roost::testing {

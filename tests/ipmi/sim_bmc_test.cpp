@@ -7,7 +7,7 @@
 
 #include "sim/simulation.h"
 #include "tests/ipmi/bmc_script.h"
-#include "tests/ipmi/trace_query.h"
+#include "tests/support/trace_query.h"
 
 namespace roost::testing {
 namespace {

@@ -13,21 +13,15 @@
 #include "platform/roles.h"
 #include "sim/simulation.h"
 #include "tests/support/pmon_test_node.h"
+#include "tests/support/trace_query.h"
 
 namespace roost::sim {
 namespace {
 
-const core::LogValue* field(const TraceRecord& r, const std::string& key) {
-  for (const auto& [k, v] : r.fields)
-    if (k == key) return &v;
-  return nullptr;
-}
-std::string text(const TraceRecord& r, const std::string& key) {
-  const auto* v = field(r, key);
-  return v && std::holds_alternative<std::string>(*v) ? std::get<std::string>(*v) : "";
-}
+using testing::TraceQuery;
+std::string text(const TraceRecord& r, const std::string& key) { return TraceQuery::text(r, key); }
 std::int64_t integer(const TraceRecord& r, const std::string& key) {
-  const auto* v = field(r, key);
+  const auto* v = TraceQuery::field(r, key);
   return v && std::holds_alternative<std::int64_t>(*v) ? std::get<std::int64_t>(*v) : -1;
 }
 double seconds(const TraceRecord& r) { return core::to_seconds(r.t); }
