@@ -5,14 +5,16 @@
 namespace roost::backends {
 
 Directory::Directory(const RuntimeConfig& config) {
-  for (const auto& n : config.nodes) add(n.spec.name, n.addresses, true);
-  for (const auto& p : config.peers) add(p.name, p.addresses, false);
+  for (const auto& n : config.nodes) add(n.spec.name, n.addresses, true, false);
+  for (const auto& p : config.peers) add(p.name, p.addresses, false, false);
+  for (const auto& f : config.floating) add(f.name, f.addresses, false, true);
 }
 
-void Directory::add(const std::string& name, const NodeAddresses& addresses, bool hosted) {
+void Directory::add(const std::string& name, const NodeAddresses& addresses, bool hosted, bool floating) {
   DirectoryEntry e;
   e.name = name;
   e.hosted_here = hosted;
+  e.floating = floating;
   for (const auto& [net, text] : addresses) {
     boost::system::error_code ec;
     const auto addr = boost::asio::ip::make_address(text, ec);

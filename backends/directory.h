@@ -1,5 +1,7 @@
 // Where every node of the fleet can be reached: its address on each network. Built once from the
-// runtime config (hosted nodes and peers alike); addresses are parsed here so sending never parses.
+// runtime config (hosted nodes, peers and floating names alike); addresses are parsed here so sending
+// never parses. A floating name resolves to its own addresses: whichever node has claimed it (bound
+// them) gets what is sent there, and nobody does while no node holds it.
 #pragma once
 
 #include <array>
@@ -17,6 +19,7 @@ namespace roost::backends {
 struct DirectoryEntry {
   std::string name;
   bool hosted_here = false;
+  bool floating = false;  // a floating name (RuntimeConfig::floating), not a node
   std::array<std::optional<boost::asio::ip::address>, core::kNetworkCount> address;
   std::array<std::string, core::kNetworkCount> address_text;
 
@@ -34,7 +37,7 @@ class Directory {
   std::size_t size() const { return entries_.size(); }
 
  private:
-  void add(const std::string& name, const NodeAddresses& addresses, bool hosted);
+  void add(const std::string& name, const NodeAddresses& addresses, bool hosted, bool floating);
   std::unordered_map<std::string, DirectoryEntry> entries_;
 };
 

@@ -10,6 +10,7 @@
 #include "backends/datagram_socket.h"
 #include "backends/http_client.h"
 #include "backends/http_server.h"
+#include "backends/openssl_crypto.h"
 
 namespace roost::backends {
 
@@ -19,6 +20,16 @@ struct NodeHost::Timer {
   explicit Timer(asio::io_context& io, std::function<void()> f) : timer(io), fn(std::move(f)) {}
   asio::steady_timer timer;
   std::function<void()> fn;
+};
+
+// What one held floating name keeps open: per network of the name, a datagram socket and a call
+// listener on its address, and the copies of the node's serve_http listeners there. Destroying it closes
+// them all.
+struct NodeHost::FloatingClaim {
+  const FloatingName* spec = nullptr;
+  std::vector<std::unique_ptr<DatagramSocket>> sockets;
+  std::vector<std::unique_ptr<HttpListener>> call_listeners;
+  std::map<ApiKey, std::unique_ptr<HttpListener>> api_listeners;
 };
 
 struct NodeHost::RebootTimer {
@@ -144,7 +155,8 @@ void NodeHost::stop(std::string_view reason) {
   life_.reset();  // from here on no callback reaches the node
   for (auto& l : listeners_)
     if (l) l->stop();
-  api_listeners_.clear();  // the APIs the incarnation served go with it
+  release_all_floating(reason);  // its floating names go with it: another node may claim them now
+  api_services_.clear();  // the APIs the incarnation served go with it
   for (auto& s : sockets_)
     if (s) s->close();
   timers_.clear();  // destroying a timer cancels its wait; the handler sees operation_aborted
@@ -166,18 +178,113 @@ std::shared_ptr<void> NodeHost::resource(std::type_index type) {
   });
 }
 
+std::unique_ptr<HttpListener> NodeHost::open_listener(const std::string& address, std::uint16_t port,
+                                                       std::shared_ptr<const core::HttpRouter> router) {
+  TransportLog tlog = [this](core::LogLevel l, std::string_view e, core::LogFields f) { runtime_log(l, e, std::move(f)); };
+  auto listener = std::make_unique<HttpListener>(ctx_.io, address, port, std::move(router), std::move(tlog));
+  listener->start();  // throws naming the address and why
+  return listener;
+}
+
 void NodeHost::serve_http(core::Network net, std::uint16_t port, std::shared_ptr<const core::HttpRouter> router) {
+  const std::string net_name(core::to_string(net));
   auto it = config_.addresses.find(net);
   if (it == config_.addresses.end())
-    throw std::runtime_error("node " + node_name() + " has no address on " + std::string(core::to_string(net)) +
-                             " to serve HTTP on");
-  TransportLog tlog = [this](core::LogLevel l, std::string_view e, core::LogFields f) { runtime_log(l, e, std::move(f)); };
-  auto listener = std::make_unique<HttpListener>(ctx_.io, it->second, port, std::move(router), tlog);
-  listener->start();  // throws naming the address and why
-  runtime_log(core::LogLevel::Info, "http.serving",
-              {{"network", std::string(core::to_string(net))}, {"address", it->second}, {"port", port}});
-  api_listeners_.push_back(std::move(listener));
+    throw std::runtime_error("node " + node_name() + " has no address on " + net_name + " to serve HTTP on");
+  const ApiKey key{net, port};
+  if (api_services_.count(key))
+    throw std::runtime_error("node " + node_name() + " already serves HTTP on " + net_name + " at " + it->second + ":" +
+                             std::to_string(port));
+  ApiService service{router, open_listener(it->second, port, router)};
+  // The copies on held floating addresses: all or none (a failure closes what was opened, as locals).
+  std::vector<std::pair<FloatingClaim*, std::unique_ptr<HttpListener>>> copies;
+  for (auto& [name, claim] : claims_) {
+    auto a = claim->spec->addresses.find(net);
+    if (a == claim->spec->addresses.end()) continue;
+    try {
+      copies.emplace_back(claim.get(), open_listener(a->second, port, router));
+    } catch (const std::exception& e) {
+      throw std::runtime_error("node " + node_name() + ": floating name " + name + ": " + e.what());
+    }
+  }
+  core::LogFields fields{{"network", net_name}, {"address", it->second}, {"port", port}};
+  for (auto& [claim, listener] : copies) {
+    fields.emplace_back("floating_" + claim->spec->name, claim->spec->addresses.at(net));
+    claim->api_listeners[key] = std::move(listener);
+  }
+  runtime_log(core::LogLevel::Info, "http.serving", std::move(fields));
+  api_services_[key] = std::move(service);
 }
+
+void NodeHost::stop_http(core::Network net, std::uint16_t port) {
+  const ApiKey key{net, port};
+  auto it = api_services_.find(key);
+  if (it == api_services_.end()) return;
+  api_services_.erase(it);  // destroying a listener closes it and its connections
+  for (auto& [_, claim] : claims_) claim->api_listeners.erase(key);
+  runtime_log(core::LogLevel::Info, "http.stopped", {{"network", std::string(core::to_string(net))}, {"port", port}});
+}
+
+bool NodeHost::claim_floating(const std::string& name) {
+  if (!up()) return false;
+  if (claims_.count(name)) return true;
+  auto refuse = [&](const std::string& why) {
+    runtime_log(core::LogLevel::Warn, "floating.claim_failed", {{"name", name}, {"error", why}});
+    return false;
+  };
+  const FloatingName* spec = ctx_.config.find_floating(name);
+  if (!spec) return refuse("unknown floating name (the roostd config's \"floating\" does not list it)");
+  // Answers leave from the node's own address on the network they came in on, so it needs one on each.
+  for (const auto& [net, address] : spec->addresses)
+    if (!config_.addresses.count(net))
+      return refuse("node " + node_name() + " has no address on " + std::string(core::to_string(net)) +
+                    ", where the floating name has " + address);
+  auto claim = std::make_unique<FloatingClaim>();
+  claim->spec = spec;
+  try {
+    for (const auto& [net, address] : spec->addresses) {
+      auto socket = std::make_unique<DatagramSocket>(
+          ctx_.io, address, ctx_.config.ports.datagram,
+          [this, net = net](std::string_view bytes, const std::string& sender) { on_datagram(net, bytes, sender); });
+      socket->open();  // throws "udp <address>:<port>: cannot bind: Address already in use" when held elsewhere
+      claim->sockets.push_back(std::move(socket));
+      // The node's own router of that network: the call endpoint, and whatever routes were added to it.
+      claim->call_listeners.push_back(open_listener(address, ctx_.config.ports.call, routers_[index(net)]));
+      for (const auto& [key, service] : api_services_)
+        if (key.first == net) claim->api_listeners[key] = open_listener(address, key.second, service.router);
+    }
+  } catch (const std::exception& e) {
+    return refuse(e.what());  // `claim` goes out of scope: whatever it had bound is closed
+  }
+  core::LogFields fields{{"name", name}};
+  for (const auto& [net, address] : spec->addresses) fields.emplace_back(core::to_string(net), address);
+  runtime_log(core::LogLevel::Info, "floating.claim", std::move(fields));
+  claims_.emplace(name, std::move(claim));
+  return true;
+}
+
+void NodeHost::release_floating(const std::string& name) {
+  auto it = claims_.find(name);
+  if (it == claims_.end()) return;
+  // Closed now, which frees the addresses for another claimant at once. This may run inside a callback
+  // of one of the claim's own sockets or listeners: their state is shared with the pending operations,
+  // which see the close and end.
+  claims_.erase(it);
+  runtime_log(core::LogLevel::Info, "floating.release", {{"name", name}, {"reason", "released"}});
+}
+
+void NodeHost::release_all_floating(std::string_view reason) {
+  auto claims = std::move(claims_);
+  claims_.clear();
+  for (auto& [name, claim] : claims) {
+    claim.reset();
+    runtime_log(core::LogLevel::Info, "floating.release", {{"name", name}, {"reason", reason}});
+  }
+}
+
+bool NodeHost::addressed_to_me(const std::string& to) const { return to == config_.spec.name || claims_.count(to); }
+
+const core::Crypto& NodeHost::crypto() const { return openssl_crypto(); }
 
 core::TimerId NodeHost::after(core::Duration d, std::function<void()> fn) {
   if (!up()) return 0;
@@ -263,7 +370,7 @@ void NodeHost::on_datagram(core::Network net, std::string_view bytes, const std:
                    {"error", *err}, {"count", malformed_}});
     return;
   }
-  if (frame.to != config_.spec.name) {
+  if (!addressed_to_me(frame.to)) {
     ++ctx_.stats.datagrams_misaddressed;
     runtime_log(core::LogLevel::Debug, "datagram.misaddressed",
                 {{"from", frame.from}, {"to", frame.to}, {"network", std::string(core::to_string(net))}});
@@ -275,7 +382,7 @@ void NodeHost::on_datagram(core::Network net, std::string_view bytes, const std:
 
 void NodeHost::serve_call(core::Network net, core::Frame request, core::Reply reply) {
   if (!up()) return reply.fail(core::CallError::Unreachable, "node " + node_name() + " is down");
-  if (request.to != config_.spec.name)
+  if (!addressed_to_me(request.to))
     return reply.fail(core::CallError::Unreachable,
                       "node " + request.to + " is not at this address (" + node_name() + " is)");
   ++ctx_.stats.calls_served;

@@ -4,11 +4,21 @@
 // callback into the node is guarded by the node's incarnation token: once the node is stopped (or
 // crashed) no timer, datagram, call, reply or hardware completion reaches it, and a restart builds a
 // new Node object, as a process restart would.
+//
+// Floating names (RuntimeConfig::floating): claim_floating binds the name's addresses (a UDP socket and
+// a call listener on each, sharing the node's own router of that network, plus a copy of every
+// serve_http listener of the node on that network); frames addressed to a held name are taken as if
+// addressed to the node. The kernel is the arbiter: a second claimant, in this process or another, fails
+// to bind (EADDRINUSE), so at most one node holds a name. Releasing closes them at once (listeners use
+// SO_REUSEADDR, UDP sockets have no TIME_WAIT), so a peer in another roostd can claim the name right
+// after. Closing drops connections to the floating address with any answer not yet written on them:
+// release after the answers that must get out.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -81,8 +91,21 @@ class NodeHost final : public core::Env {
   core::HardwareAccess& hardware() override { return *hardware_; }
   std::int64_t wall_time_us() const override;
   std::shared_ptr<void> resource(std::type_index type) override;
-  // Binds a listener on the node's address on `net` at `port` until the incarnation ends.
+  // Binds a listener on the node's address on `net` at `port` until the incarnation ends (or stop_http),
+  // and a copy on the address on `net` of every floating name the node holds (and claims later). Throws
+  // std::runtime_error naming the address if one cannot be bound (then nothing of it stays open).
   void serve_http(core::Network net, std::uint16_t port, std::shared_ptr<const core::HttpRouter> router) override;
+  // Closes what serve_http(net, port) opened, floating copies included. Unknown: harmless.
+  void stop_http(core::Network net, std::uint16_t port) override;
+  // Binds the floating name's addresses (see the header comment). false, logged as floating.claim_failed
+  // naming the address and the reason, if the name is not in the config, the node has no address on one of
+  // the name's networks, or a bind fails (another node, here or in another process, holds it). Holding it
+  // already: true. The claim ends with release_floating or with the incarnation (stop, crash, reboot).
+  bool claim_floating(const std::string& name) override;
+  void release_floating(const std::string& name) override;
+  bool holds_floating(const std::string& name) const { return claims_.count(name) != 0; }
+  // OpenSSL (backends/openssl_crypto.h).
+  const core::Crypto& crypto() const override;
   // Stops the incarnation after the current callback and starts the next one config().reboot_time later.
   bool reboot(std::string_view reason) override;
 
@@ -90,7 +113,20 @@ class NodeHost final : public core::Env {
   struct Timer;
   static std::size_t index(core::Network n) { return static_cast<std::size_t>(n); }
 
+  struct FloatingClaim;
+  struct ApiService {
+    std::shared_ptr<const core::HttpRouter> router;
+    std::unique_ptr<HttpListener> listener;  // on the node's own address
+  };
+  using ApiKey = std::pair<core::Network, std::uint16_t>;
+
   void on_datagram(core::Network net, std::string_view bytes, const std::string& sender);
+  // The node's own name, or a floating name it holds: what its sockets and listeners take frames for.
+  bool addressed_to_me(const std::string& to) const;
+  // Closes every claim (the incarnation ends), logging floating.release with `reason`.
+  void release_all_floating(std::string_view reason);
+  std::unique_ptr<HttpListener> open_listener(const std::string& address, std::uint16_t port,
+                                              std::shared_ptr<const core::HttpRouter> router);
   void serve_call(core::Network net, core::Frame request, core::Reply reply);
   // Runs node code; an exception out of it crashes this node only (logged), not the process.
   template <class F>
@@ -114,7 +150,8 @@ class NodeHost final : public core::Env {
   core::TimerId next_timer_ = 0;
   std::set<std::string> warned_;
   std::uint64_t malformed_ = 0;
-  std::vector<std::unique_ptr<HttpListener>> api_listeners_;  // serve_http's, closed when the incarnation ends
+  std::map<ApiKey, ApiService> api_services_;  // serve_http's, closed when the incarnation ends
+  std::map<std::string, std::unique_ptr<FloatingClaim>> claims_;  // held floating names; end with the incarnation
   std::unique_ptr<NodeResources> resources_;                  // survives restarts, like a disk
   struct RebootTimer;
   std::unique_ptr<RebootTimer> reboot_timer_;  // a pending reboot's boot; survives the stop

@@ -27,6 +27,35 @@ class IncarnationAlarmStore final : public fm::AlarmStore {
       guard([&] { done(status); });
     });
   }
+  void submit_at(core::LogPosition at, fm::WriteBatch batch, CapturedCallback done) override {
+    disk_->submit_at(at, std::move(batch),
+                     [guard = guard_, done = std::move(done)](const fm::StoreStatus& status, std::string changeset) {
+                       guard([&] {
+                         if (done) done(status, std::move(changeset));
+                       });
+                     });
+  }
+
+  // Replication goes to the same disk; completions are guarded like submit's.
+  std::string_view replica_kind() const override { return disk_->replica_kind(); }
+  core::LogPosition position() override { return disk_->position(); }
+  void apply_changeset(core::LogPosition at, std::string changeset,
+                       std::function<void(const core::ReplicaStatus&)> done) override {
+    disk_->apply_changeset(at, std::move(changeset),
+                           [guard = guard_, done = std::move(done)](const core::ReplicaStatus& status) {
+                             guard([&] {
+                               if (done) done(status);
+                             });
+                           });
+  }
+  Snapshot snapshot() override { return disk_->snapshot(); }
+  void install_snapshot(Snapshot snapshot, std::function<void(const core::ReplicaStatus&)> done) override {
+    disk_->install_snapshot(std::move(snapshot), [guard = guard_, done = std::move(done)](const core::ReplicaStatus& status) {
+      guard([&] {
+        if (done) done(status);
+      });
+    });
+  }
 
  private:
   std::shared_ptr<sqlite::SqliteAlarmStore> disk_;

@@ -57,11 +57,13 @@ bool is_ip_address(const std::string& s) {
   return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
 }
 
-NodeAddresses parse_addresses(const nlohmann::json& node, const std::string& path) {
-  if (!node.contains("addresses")) throw ConfigError(join(path, "addresses"), "missing (a node needs an address on at least one network)");
+// `what` names the owner in messages: "a node", "a floating name".
+NodeAddresses parse_addresses(const nlohmann::json& node, const std::string& path, const std::string& what = "a node") {
+  if (!node.contains("addresses"))
+    throw ConfigError(join(path, "addresses"), "missing (" + what + " needs an address on at least one network)");
   const std::string apath = join(path, "addresses");
   const auto& a = expect_object(node["addresses"], apath);
-  if (a.empty()) throw ConfigError(apath, "empty (a node needs an address on at least one network)");
+  if (a.empty()) throw ConfigError(apath, "empty (" + what + " needs an address on at least one network)");
   NodeAddresses out;
   for (const auto& [k, v] : a.items()) {
     const auto net = core::parse_network(k);
@@ -123,7 +125,7 @@ std::optional<core::LogLevel> parse_log_level(std::string_view s) {
 
 RuntimeConfig parse_runtime_config(const nlohmann::json& j, const core::RoleRegistry& roles) {
   expect_object(j, "");
-  only_keys(j, "", {"seed", "log", "ports", "nodes", "peers", "data_dir"});
+  only_keys(j, "", {"seed", "log", "ports", "nodes", "peers", "data_dir", "floating"});
   RuntimeConfig c;
   if (j.contains("seed")) c.seed = expect_unsigned(j["seed"], "seed", 0, UINT64_MAX);
   if (j.contains("log")) c.log = parse_log(j["log"], "log");
@@ -133,10 +135,11 @@ RuntimeConfig parse_runtime_config(const nlohmann::json& j, const core::RoleRegi
     if (c.data_dir->empty()) throw ConfigError("data_dir", "must not be empty");
   }
 
-  std::set<std::string> names;
+  std::map<std::string, std::string> names;          // node (or floating) name -> path of its entry
   std::map<std::string, std::string> address_owner;  // "address" -> "path of its first use"
   auto claim = [&](const std::string& name, const NodeAddresses& addrs, const std::string& path) {
-    if (!names.insert(name).second) throw ConfigError(join(path, "name"), "duplicate node \"" + name + "\"");
+    if (auto [it, fresh] = names.emplace(name, path); !fresh)
+      throw ConfigError(join(path, "name"), "duplicate node \"" + name + "\" (also at " + it->second + ")");
     for (const auto& [net, addr] : addrs) {
       const std::string where = join(join(path, "addresses"), std::string(core::to_string(net)));
       auto [it, fresh] = address_owner.emplace(addr, where);
@@ -185,7 +188,33 @@ RuntimeConfig parse_runtime_config(const nlohmann::json& j, const core::RoleRegi
       c.peers.push_back(std::move(p));
     }
   }
+
+  // After the nodes and peers, so that a floating name equal to any of them is caught whatever the order.
+  if (j.contains("floating")) {
+    if (!j["floating"].is_array()) throw ConfigError("floating", "must be an array, not " + type_name(j["floating"]));
+    for (std::size_t i = 0; i < j["floating"].size(); ++i) {
+      const std::string path = index("floating", i);
+      const auto& n = expect_object(j["floating"][i], path);
+      only_keys(n, path, {"name", "addresses"});
+      FloatingName f;
+      f.name = parse_name(n, path);
+      if (auto it = names.find(f.name); it != names.end())
+        throw ConfigError(join(path, "name"),
+                          "\"" + f.name + "\" is already " +
+                              (it->second.rfind("floating", 0) == 0 ? "a floating name at " : "the name of the node at ") +
+                              it->second + " (a floating name must differ from every node name)");
+      f.addresses = parse_addresses(n, path, "a floating name");
+      claim(f.name, f.addresses, path);
+      c.floating.push_back(std::move(f));
+    }
+  }
   return c;
+}
+
+const FloatingName* RuntimeConfig::find_floating(const std::string& name) const {
+  for (const auto& f : floating)
+    if (f.name == name) return &f;
+  return nullptr;
 }
 
 RuntimeConfig load_runtime_config(const std::string& file, const core::RoleRegistry& roles) {
@@ -228,6 +257,10 @@ nlohmann::json RuntimeConfig::to_json() const {
                           {"reboot_s", core::to_seconds(n.reboot_time)}});
   j["peers"] = nlohmann::json::array();
   for (const auto& p : peers) j["peers"].push_back({{"name", p.name}, {"addresses", addrs(p.addresses)}});
+  if (!floating.empty()) {
+    j["floating"] = nlohmann::json::array();
+    for (const auto& f : floating) j["floating"].push_back({{"name", f.name}, {"addresses", addrs(f.addresses)}});
+  }
   return j;
 }
 

@@ -8,10 +8,17 @@
 //     "data_dir": "/var/lib/roost",   (optional: durable node state, e.g. <data_dir>/<node>/fm.db)
 //     "nodes": [ {"name": "controller-0", "role": "pulse-controller", "site": "lab", "config": {...},
 //                 "addresses": {"mgmt": "127.0.1.1", "cluster-host": "127.0.2.1", "oam": "127.0.3.1"}} ],
-//     "peers": [ {"name": "worker-0", "addresses": {"mgmt": "127.0.1.2"}} ] }
+//     "peers": [ {"name": "worker-0", "addresses": {"mgmt": "127.0.1.2"}} ],
+//     "floating": [ {"name": "controller", "addresses": {"mgmt": "127.0.1.100", "oam": "127.0.3.100"}} ] }
 //
 // Each node has one address per network it is attached to, and every node listens on the same ports on
 // its own addresses, so an address alone says which node (and network) a packet is for.
+//
+// "floating" (optional): names that are not nodes but are answered by whichever node claims them
+// (Env::claim_floating), at addresses of their own. Every roostd process that hosts a node that may
+// claim one, or that sends to one, lists it: the claiming node binds the addresses (so only one node on
+// the machine, or in the lab, can hold them at a time), every other node sends to them. A floating name
+// must differ from every node and peer name, and its addresses from every other address of the config.
 #pragma once
 
 #include <cstdint>
@@ -59,6 +66,12 @@ struct PeerNode {
   NodeAddresses addresses;
 };
 
+// A floating name and its address on each of its networks.
+struct FloatingName {
+  std::string name;
+  NodeAddresses addresses;
+};
+
 struct LogConfig {
   core::LogLevel level = core::LogLevel::Info;
   std::optional<std::string> file;  // JSON lines, one object per record
@@ -79,6 +92,10 @@ struct RuntimeConfig {
   std::optional<std::string> data_dir;
   std::vector<HostedNode> nodes;  // hosted by this process
   std::vector<PeerNode> peers;    // hosted elsewhere: the directory of where to reach them
+  std::vector<FloatingName> floating;  // claimed by a node at run time (see the header comment)
+
+  // The floating name `name`, or nullptr.
+  const FloatingName* find_floating(const std::string& name) const;
 
   nlohmann::json to_json() const;
 };

@@ -35,14 +35,16 @@ constexpr std::array kTopFields{
     FieldRule{"duration_s", kNumber, true},     FieldRule{"lan_mode", kString},
     FieldRule{"trace_level", kString},          FieldRule{"defaults", kObject},
     FieldRule{"sites", kArray, true},           FieldRule{"faults", kArray},
-    FieldRule{"expect", kArray},
+    FieldRule{"expect", kArray},               FieldRule{"ha_check", kObject},
 };
+constexpr std::array kHaCheckFields{FieldRule{"mode", kString, true}};
 constexpr std::array kDefaultsFields{FieldRule{"lan", kObject}, FieldRule{"wan", kObject},
                                      FieldRule{"backbone", kObject}};
 constexpr std::array kLinkFields{FieldRule{"latency_ms", kNumber}, FieldRule{"jitter_ms", kNumber},
                                  FieldRule{"bandwidth_mbps", kNumber}, FieldRule{"loss", kNumber}};
 constexpr std::array kSiteFields{FieldRule{"name", kString, true}, FieldRule{"lan", kObject},
-                                 FieldRule{"wan", kObject}, FieldRule{"nodes", kArray, true}};
+                                 FieldRule{"wan", kObject}, FieldRule{"nodes", kArray, true},
+                                 FieldRule{"floating", kArray}};
 constexpr std::array kNodeFields{FieldRule{"name", kString, true},  FieldRule{"role", kString, true},
                                  FieldRule{"config", kObject},      FieldRule{"networks", kArray},
                                  FieldRule{"boot_s", kNumber},      FieldRule{"start_down", kBool},
@@ -118,6 +120,7 @@ class ScenarioReader {
     if (const json* s = get_field(doc, "sites"); s && s->is_array()) read_sites(*s);
     if (const json* f = get_field(doc, "faults"); f && f->is_array()) read_faults(*f);
     if (const json* e = get_field(doc, "expect"); e && e->is_array()) read_expectations(*e);
+    if (const json* h = get_field(doc, "ha_check"); h && h->is_object()) read_ha_check(*h);
     return std::move(out_);
   }
 
@@ -220,8 +223,37 @@ class ScenarioReader {
         for (std::size_t k = 0; k < nodes->size(); ++k)
           if (auto n = read_node((*nodes)[k], index(child(path, "nodes"), k), site.name)) site.nodes.push_back(*n);
       }
+      if (const json* floating = get_field(s, "floating"); floating && floating->is_array())
+        site.floating = read_floating(*floating, child(path, "floating"));
       out_.config.sites.push_back(std::move(site));
     }
+    // Once every site's nodes are known: a floating name is not a node's (whichever site it is in).
+    for (const auto& [name, path] : floating_paths_)
+      if (auto it = node_paths_.find(name); it != node_paths_.end())
+        c_.error(path, "floating name " + in_quotes(name) + " is the name of the node at " + it->second +
+                           " (a floating name must differ from every node name)");
+  }
+
+  // A site's floating names: names its nodes claim (Env::claim_floating), e.g. ["controller"].
+  std::vector<std::string> read_floating(const json& arr, const std::string& path) {
+    std::vector<std::string> out;
+    std::map<std::string, std::string> seen;  // name -> path, within this site
+    for (std::size_t k = 0; k < arr.size(); ++k) {
+      const std::string fpath = index(path, k);
+      if (!c_.check_type(arr[k], fpath, kString)) continue;
+      const auto name = arr[k].get<std::string>();
+      if (!valid_name(name)) {
+        c_.error(fpath, "a floating name must be a non-empty name without spaces (got " + in_quotes(name) + ")");
+      } else if (name == kSimNode) {
+        c_.error(fpath, "the name \"sim\" is reserved for the simulation's own trace records");
+      } else if (auto [it, fresh] = seen.emplace(name, fpath); !fresh) {
+        c_.error(fpath, "floating name " + in_quotes(name) + " listed twice (also at " + it->second + ")");
+      } else {
+        floating_paths_.emplace_back(name, fpath);
+        out.push_back(name);
+      }
+    }
+    return out;
   }
 
   std::optional<sim::SimNodeSpec> read_node(const json& j, const std::string& path, const std::string& site) {
@@ -515,6 +547,21 @@ class ScenarioReader {
       c_.error(path, "min (" + std::to_string(out.min) + ") exceeds max (" + std::to_string(*out.max) + ")");
   }
 
+  // The HA invariants judge one controller pair: the scenario must have one.
+  void read_ha_check(const json& j) {
+    if (!c_.check_object(j, "$.ha_check", kHaCheckFields)) return;
+    if (auto mode = get_string(j, "mode")) {
+      if (auto m = parse_ha_mode(*mode)) out_.ha_check = *m;
+      else enum_error("$.ha_check.mode", "HA check mode", *mode, {"safety", "liveness"});
+    }
+    std::size_t controllers = 0;
+    for (const auto& site : out_.config.sites)
+      for (const auto& n : site.nodes) controllers += n.node.role == kControllerRole ? 1 : 0;
+    if (controllers != 2)
+      c_.error("$.ha_check", "needs exactly two nodes of role \"" + std::string(kControllerRole) + "\" (found " +
+                                 std::to_string(controllers) + ")");
+  }
+
   // A fault by index, or by its label.
   std::optional<std::size_t> read_fault_ref(const json& j, const std::string& path) {
     const auto& faults = out_.config.faults;
@@ -549,6 +596,7 @@ class ScenarioReader {
   std::vector<std::string> node_names_;
   std::map<std::string, std::vector<core::Network>> node_networks_;
   std::vector<std::string> site_names_;
+  std::vector<std::pair<std::string, std::string>> floating_paths_;  // every site's floating names, with paths
 };
 
 // The last word belongs to the simulation, which builds every node once: that is where a role judges its

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "harness/expectation.h"
+#include "harness/ha_check.h"
 #include "harness/json_check.h"
 #include "platform/core/node.h"
 #include "sim/config.h"
@@ -32,6 +33,9 @@ struct Scenario {
   ScenarioMeta meta;
   sim::SimConfig config;
   std::vector<Expectation> expectations;
+  // "ha_check": {"mode": "safety" | "liveness"}: an HA lab run, judged by the HA invariants
+  // (harness/ha_check.h) — what `roost sim replay` checks.
+  std::optional<HaMode> ha_check;
 };
 
 struct LoadResult {

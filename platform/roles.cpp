@@ -6,6 +6,8 @@
 #include "platform/fm/alarm_generator.h"
 #include "platform/fm/fm_node.h"
 #include "platform/mtce/pulse.h"
+#include "platform/sm/ha_probe.h"
+#include "platform/sm/service_manager.h"
 
 namespace roost::platform {
 
@@ -24,6 +26,11 @@ core::RoleRegistry build() {
   r.add("alarm-generator", factory<fm::AlarmGenerator>());
   r.add("controller", factory<mtce::ControllerNode>());  // inventory + maintenance + hwmon + REST
   r.add("host-agent", factory<mtce::HostAgent>());       // every managed host
+  r.add("ha-probe", factory<sm::HaProbe>());            // HA tests: writes through the floating name, swacts
+  // One per controller of a 1+1 pair; runs the controller services above as nested nodes while active.
+  r.add("sm-controller", [](core::Env& env, const core::NodeSpec& spec) -> std::unique_ptr<core::Node> {
+    return std::make_unique<sm::ServiceManager>(env, spec, [](core::Env& e, const core::NodeSpec& s) { return roles().make(e, s); });
+  });
   return r;
 }
 }  // namespace

@@ -80,6 +80,10 @@ struct SimNodeSpec {
 struct SiteSpec {
   std::string name;
   std::vector<SimNodeSpec> nodes;
+  // Floating names of the site ("controller"): not nodes, but answered by whichever node of the site
+  // claims them (Env::claim_floating). A name differs from every node name; several sites may each have
+  // their own (a node reaches its own site's; from a site without one, the one site that has it).
+  std::vector<std::string> floating;
   LinkSpec lan;  // every LAN network inside the site (mgmt, cluster-host, oam)
   LinkSpec wan;  // the site's WAN access link (to the central router)
 };

@@ -16,7 +16,35 @@ FleetIndex::FleetIndex(const SimConfig& config) : config_(config) {
       site_nodes_[s].push_back(id);
       node_by_name_.emplace(spec.node.name, id);
     }
+    for (const auto& name : config.sites[s].floating) {
+      const auto id = static_cast<FloatingId>(floating_.size());
+      floating_.push_back(FloatingInfo{&name, s});
+      floating_by_name_[name].push_back(id);
+    }
   }
+}
+
+std::optional<FloatingId> FleetIndex::find_floating_in(SiteId site, std::string_view name) const {
+  auto it = floating_by_name_.find(name);
+  if (it == floating_by_name_.end()) return std::nullopt;
+  for (FloatingId f : it->second)
+    if (floating_[f].site == site) return f;
+  return std::nullopt;
+}
+
+std::optional<FloatingId> FleetIndex::resolve_floating(SiteId from, std::string_view name, std::string& why) const {
+  auto it = floating_by_name_.find(name);
+  if (it == floating_by_name_.end()) {
+    why = "unknown node '" + std::string(name) + "'";
+    return std::nullopt;
+  }
+  if (auto own = find_floating_in(from, name)) return own;
+  if (it->second.size() == 1) return it->second.front();
+  std::string sites;
+  for (FloatingId f : it->second) sites += (sites.empty() ? "'" : ", '") + site(floating_[f].site).name + "'";
+  why = "floating name '" + std::string(name) + "' belongs to several sites (" + sites + "), not to '" +
+        site(from).name + "'";
+  return std::nullopt;
 }
 
 std::optional<NodeId> FleetIndex::find_node(std::string_view name) const {

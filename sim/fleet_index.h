@@ -16,6 +16,14 @@ namespace roost::sim {
 
 using NodeId = std::uint32_t;
 using SiteId = std::uint32_t;
+// A floating name of one site (SiteSpec::floating), numbered across the fleet.
+using FloatingId = std::uint32_t;
+inline constexpr FloatingId kNoFloating = UINT32_MAX;
+
+struct FloatingInfo {
+  const std::string* name = nullptr;  // points into the SimConfig
+  SiteId site = 0;
+};
 
 struct NodeInfo {
   const SimNodeSpec* spec = nullptr;  // points into the SimConfig the index was built from
@@ -44,6 +52,14 @@ class FleetIndex {
 
   std::optional<NodeId> find_node(std::string_view name) const;
   std::optional<SiteId> find_site(std::string_view name) const;
+
+  const FloatingInfo& floating(FloatingId id) const { return floating_[id]; }
+  std::size_t floating_count() const { return floating_.size(); }
+  // Site `site`'s own floating name `name` (what its nodes may claim).
+  std::optional<FloatingId> find_floating_in(SiteId site, std::string_view name) const;
+  // The floating name `name` as a node of site `from` addresses it: its own site's, else the one site that
+  // has it. nullopt with `why` set when it is no floating name, or when several other sites have it.
+  std::optional<FloatingId> resolve_floating(SiteId from, std::string_view name, std::string& why) const;
   bool attached(NodeId id, core::Network net) const {
     return (nodes_[id].networks >> static_cast<unsigned>(net)) & 1u;
   }
@@ -54,6 +70,9 @@ class FleetIndex {
   std::vector<std::vector<NodeId>> site_nodes_;
   std::unordered_map<std::string, NodeId, NameHash, std::equal_to<>> node_by_name_;
   std::unordered_map<std::string, SiteId, NameHash, std::equal_to<>> site_by_name_;
+  std::vector<FloatingInfo> floating_;
+  // Name -> the ids of the sites' floating names of that name, in site order.
+  std::unordered_map<std::string, std::vector<FloatingId>, NameHash, std::equal_to<>> floating_by_name_;
 };
 
 }  // namespace roost::sim

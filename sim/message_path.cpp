@@ -20,11 +20,21 @@ std::int64_t transfer_ns(std::size_t bytes, double bandwidth_bps) {
 }  // namespace
 
 std::optional<std::string> MessagePath::unroutable(NodeId from, std::string_view to, core::Network net,
-                                                   NodeId& to_id) const {
+                                                   NodeId& to_id, FloatingId& floating) const {
   const FleetIndex& fleet = world_.fleet;
-  auto id = fleet.find_node(to);
-  if (!id) return "unknown node '" + std::string(to) + "'";
-  to_id = *id;
+  floating = kNoFloating;
+  if (auto id = fleet.find_node(to)) {
+    to_id = *id;
+  } else {
+    std::string why;
+    auto f = fleet.resolve_floating(fleet.node(from).site, to, why);
+    if (!f) return why;
+    const auto& holder = world_.floating_holders[*f];
+    if (!holder)
+      return "no node holds floating name '" + std::string(to) + "' (site '" + fleet.site(fleet.floating(*f).site).name + "')";
+    floating = *f;
+    to_id = *holder;
+  }
   const std::string net_name(core::to_string(net));
   if (!fleet.attached(from, net)) return "'" + fleet.node(from).name() + "' is not attached to network " + net_name;
   if (!fleet.attached(to_id, net)) return "'" + std::string(to) + "' is not attached to network " + net_name;
@@ -73,7 +83,12 @@ void MessagePath::send(SiteRuntime& from_site, std::unique_ptr<Packet> p) {
   world_.transport->transmit(std::move(p), extra);
 }
 
-bool MessagePath::accepts(const Packet& p, std::int64_t t) const {
+bool MessagePath::accepts(Packet& p, std::int64_t t) const {
+  if (p.floating != kNoFloating) {
+    const auto& holder = world_.floating_holders[p.floating];
+    if (!holder || !world_.fleet.attached(*holder, p.net)) return false;
+    p.to = *holder;
+  }
   return world_.slots[p.to].state == NodeSlot::State::Up && !world_.faults.network_down(p.to, p.net, t);
 }
 

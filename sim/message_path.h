@@ -20,17 +20,22 @@ class MessagePath {
  public:
   explicit MessagePath(World& world) : world_(world) {}
 
-  // Why `from` can never reach `to` over `net` (unknown node, a side not attached to the network, a LAN
-  // network across sites); nullopt when a route exists, with `to_id` set.
-  std::optional<std::string> unroutable(NodeId from, std::string_view to, core::Network net, NodeId& to_id) const;
+  // Why `from` cannot reach `to` over `net` (unknown node, a side not attached to the network, a LAN
+  // network across sites, a floating name nobody holds now); nullopt when a route exists, with `to_id`
+  // set. `to` may be a floating name (FleetIndex::resolve_floating): then `floating` is set and `to_id` is
+  // its holder now; else `floating` is kNoFloating.
+  std::optional<std::string> unroutable(NodeId from, std::string_view to, core::Network net, NodeId& to_id,
+                                        FloatingId& floating) const;
 
   // Sends a routable packet from the sender's site at that site's current time. Faults in force now
   // (network down at either end, partition, site WAN down) drop it; datagrams are also subject to link
   // loss and MessageLoss faults; jitter and MessageDelay add latency. Every drop is counted.
   void send(SiteRuntime& from_site, std::unique_ptr<Packet> p);
 
-  // Receiving side, at arrival: the packet's destination must still be up and attached.
-  bool accepts(const Packet& p, std::int64_t t) const;
+  // Receiving side, at arrival: the packet's destination must still be up and attached (and its network
+  // not cut). A packet sent to a floating name is first handed to the name's holder at that time: false
+  // if nobody holds it.
+  bool accepts(Packet& p, std::int64_t t) const;
 
  private:
   World& world_;

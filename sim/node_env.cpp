@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "backends/openssl_crypto.h"
 #include "platform/fm/memory_alarm_store.h"
 #include "platform/inv/host_store.h"
 #include "sim/site_runtime.h"
@@ -81,7 +82,8 @@ void NodeEnv::fire_timer(core::TimerId id) {
 void NodeEnv::send(const std::string& to, core::Network net, core::Envelope msg) {
   if (retired_ || world_.stopping()) return;
   NodeId to_id = 0;
-  if (world_.path.unroutable(id_, to, net, to_id)) {
+  FloatingId floating = kNoFloating;
+  if (world_.path.unroutable(id_, to, net, to_id, floating)) {
     ++world_.stats.unroutable_messages;
     ++world_.stats.dropped_messages;
     return;
@@ -90,6 +92,7 @@ void NodeEnv::send(const std::string& to, core::Network net, core::Envelope msg)
   p->kind = Packet::Kind::Datagram;
   p->from = id_;
   p->to = to_id;
+  p->floating = floating;
   p->net = net;
   p->size = core::frame_size(name_, to, msg);
   p->envelope = std::move(msg);
@@ -102,7 +105,8 @@ void NodeEnv::call(const std::string& to, core::Network net, core::Envelope requ
   ++world_.stats.calls;
   const std::uint64_t call_id = next_call_++;
   NodeId to_id = 0;
-  auto unroutable = world_.path.unroutable(id_, to, net, to_id);
+  FloatingId floating = kNoFloating;
+  auto unroutable = world_.path.unroutable(id_, to, net, to_id, floating);
   // The deadline timer answers the call if nothing else does; for an unroutable destination it fires at
   // once (after the current callback), so `done` never runs inside call().
   core::CallFailure failure =
@@ -123,6 +127,7 @@ void NodeEnv::call(const std::string& to, core::Network net, core::Envelope requ
   p->kind = Packet::Kind::Request;
   p->from = id_;
   p->to = to_id;
+  p->floating = floating;
   p->net = net;
   p->call_id = call_id;
   p->caller_incarnation = incarnation_;
@@ -140,6 +145,16 @@ void NodeEnv::complete_call(std::uint64_t call_id, core::CallOutcome outcome) {
   if (std::holds_alternative<core::CallFailure>(outcome)) ++world_.stats.call_failures;
   if (done) done(std::move(outcome));
 }
+
+bool NodeEnv::claim_floating(const std::string& name) {
+  return !retired_ && world_.claim_floating(id_, name, site_.now());
+}
+
+void NodeEnv::release_floating(const std::string& name) {
+  if (!retired_) world_.release_floating(id_, name, site_.now());  // a dead incarnation's claims are gone already
+}
+
+const core::Crypto& NodeEnv::crypto() const { return backends::openssl_crypto(); }
 
 bool NodeEnv::enabled(core::LogLevel level) const { return world_.trace.enabled(level); }
 

@@ -38,6 +38,14 @@ class NodeEnv final : public core::Env, private core::Logger {
   std::shared_ptr<void> resource(std::type_index type) override;
   // Down after the current callback; up again after the node's boot time (its BMC twin's, if it has one).
   bool reboot(std::string_view reason) override;
+  // Floating names of the node's site (SiteSpec::floating): claim maps the name to this node (false if the
+  // site has no such name or another node holds it), release unmaps it; the node going down (crash,
+  // reboot, power off, restart) releases its claims. What is sent to the name reaches the holder as if
+  // sent to it (World::claim_floating, MessagePath). Both record floating.claim / floating.release.
+  bool claim_floating(const std::string& name) override;
+  void release_floating(const std::string& name) override;
+  // OpenSSL, as on the real runtime (backends/openssl_crypto.h).
+  const core::Crypto& crypto() const override;
 
   // Runtime side.
   // Called just before the node is destroyed: from then on the Env sends nothing and schedules nothing.

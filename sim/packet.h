@@ -24,6 +24,9 @@ struct Packet {
   std::uint32_t caller_incarnation = 0;      // reply: only this incarnation of the caller may take it
   std::size_t size = 0;                      // frame bytes
   bool via_simgrid = false;                  // for the statistics
+  // Datagram/request sent to a floating name: which one. `to` is its holder when sent; on arrival the
+  // packet goes to whoever holds the name then (as a moved address would), or is dropped if nobody does.
+  FloatingId floating = kNoFloating;
 };
 
 }  // namespace roost::sim

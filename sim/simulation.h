@@ -18,6 +18,12 @@
 //   plus size/bandwidth; links are shared max-min fairly between concurrent transfers);
 // - LanMode::SimGrid: every node has its own host with a LAN link of half the site's LAN latency to the
 //   site's router, and every message between two different nodes is a SimGrid communication.
+//
+// Floating names (SiteSpec::floating, Env::claim_floating): a message sent to one travels exactly as if
+// sent to the node that holds the name when it is sent (same route, latency, loss and faults); on arrival
+// it goes to whoever holds the name then (a moved address), and the receiver sees it as addressed to
+// itself. Nobody holding it: a datagram is dropped, a call fails Unreachable at once, as for an unknown
+// node (both counted in unroutable_messages).
 #pragma once
 
 #include <cstdint>
@@ -44,6 +50,9 @@ namespace roost::sim {
 //   bmc.sensor                {node, sensor, value?, status}   (a scheduled sensor reading applies)
 //   process.killed            {node, process, pid, cause}      (a process twin killed: "fault" | "crash-loop")
 //   process.kill_missed       {node, process}                  (a process-kill fault found no such process)
+//   floating.claim            {name, node}          (node claims its site's floating name: Env::claim_floating)
+//   floating.release          {name, node, reason}  ("released": Env::release_floating; else the node went
+//                                                   down, with node.down's reason just before)
 // A run covers [0, duration): nothing scheduled at or after `duration` runs.
 struct TraceRecord {
   core::TimePoint t{};
@@ -65,7 +74,7 @@ struct SimStats {
   double wall_seconds = 0;
   std::uint64_t events() const { return timer_events + local_messages + simgrid_messages; }
   // Included in dropped_messages: sent where no route exists (unknown node, network the node is not
-  // attached to, a LAN network across sites).
+  // attached to, a LAN network across sites, a floating name nobody holds).
   std::uint64_t unroutable_messages = 0;
   // Included in dropped_messages: SimGrid communications that failed because a link went down under them.
   std::uint64_t link_failures = 0;

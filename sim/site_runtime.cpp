@@ -159,9 +159,9 @@ void SiteRuntime::dispatch(Event& e) {
 }
 
 void SiteRuntime::deliver(Packet& p) {
+  const bool accepted = world_.path.accepts(p, now_);  // first: it may hand a floating name's packet to its holder
   NodeSlot& slot = world_.slots[p.to];
-  if (!world_.path.accepts(p, now_) ||
-      (p.kind == Packet::Kind::Reply && slot.incarnation != p.caller_incarnation)) {
+  if (!accepted || (p.kind == Packet::Kind::Reply && slot.incarnation != p.caller_incarnation)) {
     ++world_.stats.dropped_messages;
     return;
   }
@@ -224,6 +224,7 @@ void SiteRuntime::crash(NodeId node, const char* reason) {
   world_.sim_record(now_, "node.down",
                     {{"node", world_.fleet.node(node).name()}, {"reason", reason}, {"incarnation", slot.incarnation}});
   if (!was_up) return;
+  world_.release_all_floating(node, now_, reason);  // before anything is destroyed: nobody may route to it now
   // The slot is emptied before anything is destroyed, so that nothing run by a destructor finds the node.
   auto dead_node = std::move(slot.node);
   auto dead_env = std::move(slot.env);
@@ -350,6 +351,7 @@ void SiteRuntime::shut_down_all() {
   for (NodeId n : world_.fleet.site_nodes(id_)) {
     NodeSlot& slot = world_.slots[n];
     slot.state = NodeSlot::State::Down;
+    world_.release_all_floating(n, now_, "end of run", false);
     auto node = std::move(slot.node);
     auto env = std::move(slot.env);
     if (env) env->retire();

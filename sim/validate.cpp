@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "backends/openssl_crypto.h"
+
 namespace roost::sim {
 namespace {
 
@@ -61,6 +63,8 @@ class InertEnv final : public core::Env, private core::Logger {
   core::Rng& rng() override { return rng_; }
   core::Logger& log() override { return *this; }
   std::int64_t wall_time_us() const override { return 0; }
+  // A role may well derive keys in its constructor: the real thing, since it is pure.
+  const core::Crypto& crypto() const override { return backends::openssl_crypto(); }
 
  private:
   bool enabled(core::LogLevel) const override { return false; }
@@ -97,6 +101,17 @@ void normalize_and_validate(SimConfig& config, const core::RoleRegistry& roles) 
       }
       if (n.boot_time.count() < 0) fail("node '" + name + "': boot_time must not be negative");
       if (n.bmc) check_bmc(*n.bmc, "node '" + name + "' bmc");
+    }
+  }
+  // After every site's nodes: a floating name may not be the name of a node of any site.
+  for (const auto& site : config.sites) {
+    std::set<std::string> floating;
+    for (const auto& f : site.floating) {
+      const std::string where = "site '" + site.name + "' floating name '" + f + "'";
+      if (f.empty()) fail("site '" + site.name + "' has an empty floating name");
+      if (f == "sim") fail(where + ": 'sim' is reserved for the simulation's own trace records");
+      if (nodes.count(f)) fail(where + " is also a node's name");
+      if (!floating.insert(f).second) fail(where + " is listed twice");
     }
   }
 

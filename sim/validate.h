@@ -9,7 +9,8 @@ namespace roost::sim {
 
 // Fills in what a config may leave implicit (a node's site is the site that lists it), then throws
 // std::invalid_argument naming the first problem: empty or duplicate site/node names, a node whose spec
-// names another site, unknown roles, bad link figures, faults naming unknown nodes/sites or missing
+// names another site, unknown roles, bad link figures, a floating name that is empty, "sim", a node's
+// name or listed twice in its site, faults naming unknown nodes/sites or missing
 // their required fields, a non-positive duration. Finally builds every node once against an inert Env,
 // so that a role's own config errors surface here too (wrapped with the node's name).
 void normalize_and_validate(SimConfig& config, const core::RoleRegistry& roles);

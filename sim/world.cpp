@@ -20,6 +20,7 @@ World::World(const SimConfig& cfg, const core::RoleRegistry& r)
       path(*this),
       slots(fleet.nodes().size()),
       end_ns(cfg.duration.count()),
+      floating_holders(fleet.floating_count()),
       node_actions_(fleet.site_count()) {
   for (const auto& a : faults.node_actions()) node_actions_[fleet.node(a.node).site].push_back(a);
   bmcs.resize(fleet.nodes().size());
@@ -36,6 +37,34 @@ void World::fail(std::string what) {
   failure_ = std::move(what);
   for (auto& s : sites) s->wake();
   if (on_fail_) on_fail_();
+}
+
+bool World::claim_floating(NodeId node, std::string_view name, std::int64_t t) {
+  const auto f = fleet.find_floating_in(fleet.node(node).site, name);
+  if (!f) return false;
+  auto& holder = floating_holders[*f];
+  if (holder) return *holder == node;
+  holder = node;
+  sim_record(t, "floating.claim", {{"name", std::string(name)}, {"node", fleet.node(node).name()}});
+  return true;
+}
+
+void World::release_floating(NodeId node, std::string_view name, std::int64_t t) {
+  const auto f = fleet.find_floating_in(fleet.node(node).site, name);
+  if (!f || floating_holders[*f] != node) return;
+  floating_holders[*f].reset();
+  sim_record(t, "floating.release",
+             {{"name", std::string(name)}, {"node", fleet.node(node).name()}, {"reason", "released"}});
+}
+
+void World::release_all_floating(NodeId node, std::int64_t t, std::string_view reason, bool record) {
+  for (FloatingId f = 0; f < floating_holders.size(); ++f) {
+    if (floating_holders[f] != node) continue;
+    floating_holders[f].reset();
+    if (record)
+      sim_record(t, "floating.release",
+                 {{"name", *fleet.floating(f).name}, {"node", fleet.node(node).name()}, {"reason", std::string(reason)}});
+  }
 }
 
 void World::sim_record(std::int64_t t, std::string event, core::LogFields fields) {

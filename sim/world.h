@@ -62,6 +62,18 @@ class World {
   std::vector<std::unique_ptr<SiteRuntime>> sites;  // by SiteId
   Transport* transport = nullptr;
   std::int64_t end_ns = 0;
+  // Who holds each floating name (by FloatingId): always an Up node of the name's site, or nobody. Only
+  // that site's actor changes an entry (its nodes claim, release, go down); senders anywhere read it.
+  std::vector<std::optional<NodeId>> floating_holders;
+
+  // Env::claim_floating of `node` at its site's time t: false if its site has no such floating name or
+  // another node holds it; true (recording floating.claim the first time) otherwise.
+  bool claim_floating(NodeId node, std::string_view name, std::int64_t t);
+  // Env::release_floating: ends `node`'s claim of `name` (recorded), if it holds it.
+  void release_floating(NodeId node, std::string_view name, std::int64_t t);
+  // `node` went down (`reason`, as in node.down): its claims end, recorded unless `record` is false (the
+  // end of the run).
+  void release_all_floating(NodeId node, std::int64_t t, std::string_view reason, bool record = true);
 
   // Set when the run must stop early (a node threw); every actor leaves at its next wake-up.
   bool stopping() const { return stopping_; }

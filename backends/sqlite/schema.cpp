@@ -125,6 +125,21 @@ CREATE TABLE event_suppression (
 );
 )sql",
                  "create tables");
+       }},
+      {1, 2, "add the replica_position table", [](Db& db) {
+         // One row, always present: the replication log position (term, seq) of the last change this
+         // store committed or applied. It is written in the transaction of the changes it names, and
+         // is not itself replicated (each store records its own). A file from before replication
+         // starts at (0, 0): it holds no replicated change.
+         db.exec(R"sql(
+CREATE TABLE replica_position (
+  id   INTEGER PRIMARY KEY CHECK (id = 1),
+  term INTEGER NOT NULL,
+  seq  INTEGER NOT NULL
+);
+INSERT INTO replica_position (id, term, seq) VALUES (1, 0, 0);
+)sql",
+                 "create the replica_position table");
        }}};
   return kMigrations;
 }

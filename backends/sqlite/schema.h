@@ -52,8 +52,9 @@ struct StoreDb {
 StoreDb open_store_db(const std::string& path, const StoreDbOptions& options, const std::vector<Migration>& migrations,
                       int target);
 
-// The alarm store's schema: version 1 = tables alarm, event_log, event_suppression.
-inline constexpr int kAlarmStoreSchemaVersion = 1;
+// The alarm store's schema: version 1 = tables alarm, event_log, event_suppression; version 2 adds
+// replica_position, the one-row table of the store's replication log position (core/replica.h).
+inline constexpr int kAlarmStoreSchemaVersion = 2;
 const std::vector<Migration>& alarm_store_migrations();
 
 }  // namespace roost::sqlite

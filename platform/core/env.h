@@ -22,7 +22,16 @@
 // - serve_http(): serve an HTTP API (platform/core/http.h) on one of the node's networks at a port,
 //   until the incarnation ends. The real runtime binds a listener on the node's address for that
 //   network (and throws std::runtime_error naming the address if it cannot); the simulation has no
-//   HTTP clients and accepts and ignores it (the default).
+//   HTTP clients and accepts and ignores it (the default). stop_http() ends one such service early.
+// - floating names (claim_floating): a name such as "controller" that is not a node but is answered by
+//   whichever node claims it, on every network the name has. send()/call() to a floating name reach the
+//   node that holds the claim (Unreachable/lost when none does). The real runtime binds the floating
+//   addresses of the roostd config's "floating" entry (datagram socket, call listener and every serve_http
+//   router of the node on that network); the simulation keeps a name -> node mapping. A claim ends with
+//   release_floating() or with the incarnation. Two nodes claiming one name: the real runtime refuses the
+//   second (its bind fails, claim_floating returns false); the simulation does the same.
+// - crypto(): pure computations the standard library lacks (HMAC-SHA512), implemented with OpenSSL by
+//   both runtimes; platform code may not include OpenSSL itself.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +42,7 @@
 #include <typeinfo>
 #include <variant>
 
+#include "platform/core/crypto.h"
 #include "platform/core/hardware.h"
 #include "platform/core/http.h"
 #include "platform/core/log.h"
@@ -116,6 +126,20 @@ class Env {
   virtual void serve_http(Network net, std::uint16_t port, std::shared_ptr<const HttpRouter> router) {
     (void)net, (void)port, (void)router;
   }
+  // Stops serving what serve_http(net, port, ...) started (and its floating copies). Unknown: harmless.
+  virtual void stop_http(Network net, std::uint16_t port) { (void)net, (void)port; }
+
+  // Floating names (see the header comment). claim_floating returns false when the name is unknown to the
+  // runtime or another node holds it (the real runtime: binding a floating address failed; logged).
+  // Claiming a name this node already holds returns true and changes nothing.
+  virtual bool claim_floating(const std::string& name) {
+    (void)name;
+    return false;
+  }
+  virtual void release_floating(const std::string& name) { (void)name; }
+
+  // HMAC and friends. The default throws std::logic_error naming the runtime's omission.
+  virtual const Crypto& crypto() const;
 
  private:
   std::unique_ptr<HardwareAccess> no_hardware_;  // built on first use by the default hardware()

@@ -1,5 +1,6 @@
 #include "platform/core/hardware.h"
 
+#include <stdexcept>
 #include <array>
 
 #include "platform/core/env.h"
@@ -146,6 +147,14 @@ std::variant<MachineInventory, std::string> HardwareAccess::machine_inventory() 
 HardwareAccess& Env::hardware() {
   if (!no_hardware_) no_hardware_ = std::make_unique<NoHardware>(*this);
   return *no_hardware_;
+}
+
+}  // namespace roost::core
+
+namespace roost::core {
+
+const Crypto& Env::crypto() const {
+  throw std::logic_error("node " + node_name() + ": this runtime provides no crypto (Env::crypto())");
 }
 
 }  // namespace roost::core

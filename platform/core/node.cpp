@@ -17,17 +17,21 @@ std::string_view to_string(CallError e) {
 
 void Node::deliver(const Peer& from, const Envelope& e) {
   auto it = datagram_handlers_.find(e.type);
-  if (it == datagram_handlers_.end()) {
-    log().debug("message.unhandled", {{"from", from.node}, {"type", e.type}});
-    return;
-  }
+  if (it == datagram_handlers_.end()) return unhandled_datagram(from, e);
   it->second(from, e);
+}
+
+void Node::unhandled_datagram(const Peer& from, const Envelope& e) {
+  log().debug("message.unhandled", {{"from", from.node}, {"type", e.type}});
+}
+
+void Node::unhandled_call(const Peer&, const Envelope& e, Reply reply) {
+  reply.fail(CallError::NoHandler, "node " + name() + " serves no request of type " + std::to_string(e.type));
 }
 
 void Node::serve(const Peer& from, const Envelope& e, Reply reply) {
   auto it = call_handlers_.find(e.type);
-  if (it == call_handlers_.end())
-    return reply.fail(CallError::NoHandler, "node " + name() + " serves no request of type " + std::to_string(e.type));
+  if (it == call_handlers_.end()) return unhandled_call(from, e, std::move(reply));
   it->second(from, e, std::move(reply));
 }
 

@@ -96,6 +96,10 @@ class Node {
   void deliver(const Peer& from, const Envelope& e);
   void serve(const Peer& from, const Envelope& e, Reply reply);
 
+  // Whether this node registered a handler for the type (a host of nested nodes routes by it).
+  bool handles_datagram(MessageTypeId t) const { return datagram_handlers_.count(t) != 0; }
+  bool handles_call(MessageTypeId t) const { return call_handlers_.count(t) != 0; }
+
   const std::string& name() const { return spec_.name; }
   const NodeSpec& spec() const { return spec_; }
   Env& env() { return env_; }
@@ -157,6 +161,12 @@ class Node {
       done(std::move(r));
     });
   }
+
+ protected:
+  // What deliver()/serve() do with a type no handler of this node takes. Defaults: a debug log record;
+  // answer NoHandler. A node that hosts other nodes' logic (sm::ControllerNode) passes them on.
+  virtual void unhandled_datagram(const Peer& from, const Envelope& e);
+  virtual void unhandled_call(const Peer& from, const Envelope& e, Reply reply);
 
  private:
   void malformed(const Peer& from, std::string_view type, const std::string& err);

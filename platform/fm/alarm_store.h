@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "platform/core/replica.h"
 #include "platform/fm/alarm.h"
 
 namespace roost::fm {
@@ -62,7 +63,9 @@ struct StoreStatus {
 
 using CommitCallback = std::function<void(const StoreStatus&)>;
 
-class AlarmStore {
+// Every alarm store can be replicated (core/replica.h): the active controller's FM commits through
+// submit_at, naming the log position; the standby's store applies the changesets.
+class AlarmStore : public core::ReplicaStore {
  public:
   virtual ~AlarmStore() = default;
 
@@ -76,6 +79,12 @@ class AlarmStore {
   // promise: MemoryAlarmStore calls it before submit returns; SqliteAlarmStore hands it to the
   // executor its owner gave (the runtime posts it onto the node's thread).
   virtual void submit(WriteBatch batch, CommitCallback done) = 0;
+
+  // submit() that also records `at` as the store's position in the same transaction and hands `done` the
+  // commit's changeset (core/replica.h). An empty batch still advances the position (its changeset is
+  // valid and changes nothing else). `at` must be above position(); the replicator guarantees it.
+  using CapturedCallback = std::function<void(const StoreStatus&, std::string changeset)>;
+  virtual void submit_at(core::LogPosition at, WriteBatch batch, CapturedCallback done) = 0;
 };
 
 // Applies a batch to a StoredState: the reference semantics every store must match

@@ -10,6 +10,8 @@
 // "fm_node" is required when "processes" is not empty.
 #pragma once
 
+#include "platform/sm/witness.h"
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,6 +53,8 @@ class HostAgent final : public core::Node {
   core::TimePoint started_{};
   std::unique_ptr<fm::FmClient> fm_;
   std::unique_ptr<ProcessMonitor> pmon_;
+  // Every host is a witness for the controller pair's service managers (platform/sm/witness.h).
+  sm::WitnessResponder witness_{*this};
   bool rebooting_ = false;
 };
 

@@ -164,6 +164,53 @@ TEST(RuntimeConfig, BadAddressesAndNetworks) {
   EXPECT_EQ(error_path(j), "nodes[1].addresses.mgmt");
 }
 
+TEST(RuntimeConfig, FloatingNamesParseAndRoundTrip) {
+  auto j = valid();
+  j["floating"] = nlohmann::json::parse(R"([{"name": "controller", "addresses": {"mgmt": "127.0.1.100", "oam": "127.0.3.100"}}])");
+  const auto c = parse_runtime_config(j, platform::roles());
+  ASSERT_EQ(c.floating.size(), 1u);
+  EXPECT_EQ(c.floating[0].name, "controller");
+  EXPECT_EQ(c.floating[0].addresses.at(core::Network::Management), "127.0.1.100");
+  EXPECT_EQ(c.floating[0].addresses.at(core::Network::Oam), "127.0.3.100");
+  ASSERT_NE(c.find_floating("controller"), nullptr);
+  EXPECT_EQ(c.find_floating("controller-0"), nullptr) << "a node is not a floating name";
+  EXPECT_EQ(parse_runtime_config(c.to_json(), platform::roles()).to_json(), c.to_json());
+  EXPECT_FALSE(parse_runtime_config(valid(), platform::roles()).to_json().contains("floating"));
+}
+
+TEST(RuntimeConfig, FloatingNameErrorsNameTheirPath) {
+  auto with = [](const char* floating) {
+    auto j = valid();
+    j["floating"] = nlohmann::json::parse(floating);
+    return j;
+  };
+  std::string what;
+  EXPECT_EQ(error_path(with(R"({"name": "controller"})"), &what), "floating");
+  EXPECT_NE(what.find("must be an array"), std::string::npos) << what;
+  EXPECT_EQ(error_path(with(R"([{"name": "controller", "addresses": {"mgmt": "127.0.1.100"}, "port": 1}])")),
+            "floating[0].port");
+  EXPECT_EQ(error_path(with(R"([{"addresses": {"mgmt": "127.0.1.100"}}])")), "floating[0].name");
+  EXPECT_EQ(error_path(with(R"([{"name": "controller"}])"), &what), "floating[0].addresses");
+  EXPECT_NE(what.find("a floating name needs an address"), std::string::npos) << what;
+  EXPECT_EQ(error_path(with(R"([{"name": "controller", "addresses": {"mgmt": "127.0.1"}}])"), &what),
+            "floating[0].addresses.mgmt");
+  EXPECT_NE(what.find("not an IP address"), std::string::npos) << what;
+  EXPECT_EQ(error_path(with(R"([{"name": "c", "addresses": {"mgmt": "127.0.1.100"}},
+                                {"name": "worker-1", "addresses": {"mgmt": "127.0.1.101"}}])"), &what),
+            "floating[1].name");
+  EXPECT_NE(what.find("the name of the node at peers[0]"), std::string::npos) << what;
+  EXPECT_EQ(error_path(with(R"([{"name": "controller-0", "addresses": {"mgmt": "127.0.1.100"}}])"), &what),
+            "floating[0].name");
+  EXPECT_NE(what.find("nodes[0]"), std::string::npos) << what;
+  EXPECT_EQ(error_path(with(R"([{"name": "c", "addresses": {"mgmt": "127.0.1.100"}},
+                                {"name": "c", "addresses": {"mgmt": "127.0.1.101"}}])"), &what),
+            "floating[1].name");
+  EXPECT_NE(what.find("a floating name at floating[0]"), std::string::npos) << what;
+  EXPECT_EQ(error_path(with(R"([{"name": "c", "addresses": {"mgmt": "127.0.1.2"}}])"), &what),
+            "floating[0].addresses.mgmt");
+  EXPECT_NE(what.find("already used at nodes[1].addresses.mgmt"), std::string::npos) << what;
+}
+
 TEST(RuntimeConfig, UnknownRoleListsTheKnownOnes) {
   std::string what;
   auto j = valid();

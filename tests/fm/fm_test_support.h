@@ -43,6 +43,25 @@ class FailingStore final : public AlarmStore {
     }
     inner.submit(std::move(batch), std::move(done));
   }
+  void submit_at(core::LogPosition at, WriteBatch batch, CapturedCallback done) override {
+    if (fail_next > 0) {
+      --fail_next;
+      if (done) done(StoreStatus{false, "test.db: commit: database or disk is full"}, std::string());
+      return;
+    }
+    inner.submit_at(at, std::move(batch), std::move(done));
+  }
+  // Replication passes straight through: only commits fail on demand.
+  std::string_view replica_kind() const override { return inner.replica_kind(); }
+  core::LogPosition position() override { return inner.position(); }
+  void apply_changeset(core::LogPosition at, std::string changeset,
+                       std::function<void(const core::ReplicaStatus&)> done) override {
+    inner.apply_changeset(at, std::move(changeset), std::move(done));
+  }
+  Snapshot snapshot() override { return inner.snapshot(); }
+  void install_snapshot(Snapshot snapshot, std::function<void(const core::ReplicaStatus&)> done) override {
+    inner.install_snapshot(std::move(snapshot), std::move(done));
+  }
   MemoryAlarmStore inner;
   int fail_next = 0;
 };

@@ -167,6 +167,34 @@ TEST(ScenarioValidator, SiteLinkOverridesDefaultsFieldByField) {
   EXPECT_EQ(c.backbone.latency, core::milliseconds(5));
 }
 
+TEST(ScenarioValidator, SitesDeclareTheirFloatingNames) {
+  const auto loaded = parse_scenario(R"({
+    "roost_scenario": 1, "name": "floating", "duration_s": 10,
+    "sites": [{"name": "a", "floating": ["controller", "registry"], "nodes": [{"name": "h", "role": "pulse-host"}]},
+              {"name": "b", "floating": ["controller"], "nodes": [{"name": "g", "role": "pulse-host"}]},
+              {"name": "c", "nodes": [{"name": "k", "role": "pulse-host"}]}]
+  })", "floating.json", platform::roles());
+  ASSERT_TRUE(loaded.ok()) << joined(loaded.messages());
+  const auto& c = loaded.scenario->config;
+  EXPECT_EQ(c.sites[0].floating, (std::vector<std::string>{"controller", "registry"}));
+  EXPECT_EQ(c.sites[1].floating, std::vector<std::string>{"controller"}) << "each site may have its own";
+  EXPECT_TRUE(c.sites[2].floating.empty());
+}
+
+TEST(ScenarioValidator, AFloatingNameIsNeitherANodeNorSim) {
+  const auto loaded = parse_scenario(R"({
+    "roost_scenario": 1, "name": "floating", "duration_s": 10,
+    "sites": [{"name": "a", "floating": ["h", "sim", ""], "nodes": [{"name": "h", "role": "pulse-host"}]}]
+  })", "floating.json", platform::roles());
+  EXPECT_FALSE(loaded.ok());
+  const auto messages = joined(loaded.messages());
+  EXPECT_NE(messages.find("$.sites[0].floating[0]: floating name \"h\" is the name of the node at $.sites[0].nodes[0]"),
+            std::string::npos) << messages;
+  EXPECT_NE(messages.find("$.sites[0].floating[1]: the name \"sim\" is reserved"), std::string::npos) << messages;
+  EXPECT_NE(messages.find("$.sites[0].floating[2]: a floating name must be a non-empty name"), std::string::npos)
+      << messages;
+}
+
 // Each case: a scenario body (spliced into a valid one) and the message it must produce.
 struct Case {
   std::string json;

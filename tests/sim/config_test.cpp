@@ -47,6 +47,21 @@ TEST(Config, DuplicateSiteNamesAreRefused) {
   expect_refused(c, "duplicate site name 's1'");
 }
 
+TEST(Config, BadFloatingNamesAreRefused) {
+  auto c = small_fleet();
+  c.sites[0].floating = {"controller"};
+  c.sites[1].floating = {"controller"};
+  EXPECT_EQ(refusal(c), "") << "each site may have its own";
+  c.sites[0].floating = {"t"};
+  expect_refused(c, "site 's1' floating name 't' is also a node's name");
+  c.sites[0].floating = {"controller", "controller"};
+  expect_refused(c, "site 's1' floating name 'controller' is listed twice");
+  c.sites[0].floating = {""};
+  expect_refused(c, "site 's1' has an empty floating name");
+  c.sites[0].floating = {"sim"};
+  expect_refused(c, "'sim' is reserved");
+}
+
 TEST(Config, UnknownRolesAreRefusedNamingTheNode) {
   auto c = small_fleet();
   c.sites[1].nodes.push_back(node("x", "no-such-role"));

@@ -123,6 +123,27 @@ class Thrower : public core::Node {
   }
 };
 
+class Floater : public core::Node {
+ public:
+  Floater(core::Env& env, core::NodeSpec spec) : Node(env, std::move(spec)) {
+    on_call<Echo>([this](const core::Peer& p, const Echo& m, core::Responder<Echo::Response> reply) {
+      log().info("echo.served", {{"n", m.n}, {"from", p.node}});
+      reply(Echo::Response{m.n});
+    });
+    on<Blip>([this](const core::Peer& p, const Blip& m) { log().info("blip", {{"n", m.n}, {"from", p.node}}); });
+  }
+  void start() override {
+    const auto& c = spec().config;
+    const std::string name = c.at("name").get<std::string>();
+    for (const auto& t : c.value("claim_ms", nlohmann::json::array()))
+      after(core::from_seconds(t.get<double>() / 1000), [this, name] {
+        log().info("floater.claim", {{"ok", env().claim_floating(name)}});
+      });
+    for (const auto& t : c.value("release_ms", nlohmann::json::array()))
+      after(core::from_seconds(t.get<double>() / 1000), [this, name] { env().release_floating(name); });
+  }
+};
+
 template <class N>
 core::RoleRegistry::Factory factory() {
   return [](core::Env& env, const core::NodeSpec& spec) { return std::make_unique<N>(env, spec); };
@@ -136,6 +157,7 @@ core::RoleRegistry build() {
   r.add("test-sink", factory<Sink>());
   r.add("test-ticker", factory<Ticker>());
   r.add("test-thrower", factory<Thrower>());
+  r.add("test-floater", factory<Floater>());
   // The platform's own roles too (pulse-controller, pulse-host...), built by the platform's registry.
   for (const auto& name : platform::roles().roles())
     r.add(name, [](core::Env& env, const core::NodeSpec& spec) { return platform::roles().make(env, spec); });

@@ -44,6 +44,9 @@ struct Blip {
 //   "test-ticker"  config {"period_ms", "count"}: at start logs "ticker.born" {draw: first rng value}, then
 //                  schedules `count` timers k*period ahead, each logging "tick" {born_ns, k}.
 //   "test-thrower" config {"at_ms"}: a timer that throws (a bug in node logic).
+//   "test-floater" config {"name", "claim_ms": [times], "release_ms": [times]}: claims / releases the
+//                  floating name at those times, logging "floater.claim" {ok}; answers Echo, logging
+//                  "echo.served" {n, from}; logs "blip" {n, from} for every Blip.
 const core::RoleRegistry& test_roles();
 
 }  // namespace roost::sim::testing

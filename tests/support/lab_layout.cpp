@@ -57,6 +57,30 @@ std::string LabLayout::address(const std::string& name, core::Network net) const
   return "127." + std::to_string(a_) + "." + std::to_string(third) + "." + std::to_string(1 + i % 250);
 }
 
+void LabLayout::add_floating(LabFloating f) {
+  if (f.name.empty()) throw std::invalid_argument("lab layout: a floating name is empty");
+  if (index_.count(f.name)) throw std::invalid_argument("lab layout: floating name " + f.name + " is a node's name");
+  for (const auto& g : floating_)
+    if (g.name == f.name) throw std::invalid_argument("lab layout: duplicate floating name " + f.name);
+  if (f.networks.empty()) throw std::invalid_argument("lab layout: floating name " + f.name + " is on no network");
+  if (floating_.size() == kMaxFloating)
+    throw std::invalid_argument("lab layout: at most " + std::to_string(kMaxFloating) + " floating names");
+  floating_.push_back(std::move(f));
+}
+
+std::string LabLayout::floating_address(const std::string& name, core::Network net) const {
+  for (std::size_t k = 0; k < floating_.size(); ++k) {
+    if (floating_[k].name != name) continue;
+    const auto& nets = floating_[k].networks;
+    if (std::find(nets.begin(), nets.end(), net) == nets.end())
+      throw std::invalid_argument("lab layout: floating name " + name + " is not on network " +
+                                  std::string(core::to_string(net)));
+    const std::size_t third = b_ + 4 * static_cast<std::size_t>(net);
+    return "127." + std::to_string(a_) + "." + std::to_string(third) + "." + std::to_string(251 + k);
+  }
+  throw std::invalid_argument("lab layout: no floating name " + name);
+}
+
 nlohmann::json LabLayout::config_for(const std::string& process, const nlohmann::json& log) const {
   auto addresses = [&](const LabNode& n) {
     nlohmann::json a = nlohmann::json::object();
@@ -75,6 +99,14 @@ nlohmann::json LabLayout::config_for(const std::string& process, const nlohmann:
           {{"name", n.name}, {"role", n.role}, {"site", n.site}, {"config", n.config}, {"addresses", addresses(n)}});
     else
       j["peers"].push_back({{"name", n.name}, {"addresses", addresses(n)}});
+  }
+  if (!floating_.empty()) {
+    j["floating"] = nlohmann::json::array();
+    for (const auto& f : floating_) {
+      nlohmann::json a = nlohmann::json::object();
+      for (auto net : f.networks) a[std::string(core::to_string(net))] = floating_address(f.name, net);
+      j["floating"].push_back({{"name", f.name}, {"addresses", a}});
+    }
   }
   return j;
 }

@@ -27,6 +27,13 @@ std::filesystem::path make_temp_dir() {
   return templ;
 }
 
+// The layout with the options' floating names (a bad one throws before any temp dir exists).
+LabLayout make_layout(std::vector<LabNode> nodes, const RealLab::Options& options) {
+  LabLayout layout(std::move(nodes), options.seed);
+  for (const auto& f : options.floating) layout.add_floating(f);
+  return layout;
+}
+
 int status_code(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
@@ -52,7 +59,7 @@ double RealLab::wall_now() {
 RealLab::RealLab(std::vector<LabNode> nodes) : RealLab(std::move(nodes), Options{}) {}
 
 RealLab::RealLab(std::vector<LabNode> nodes, Options options)
-    : layout_(std::move(nodes), options.seed), options_(std::move(options)), dir_(make_temp_dir()) {
+    : layout_(make_layout(std::move(nodes), options)), options_(std::move(options)), dir_(make_temp_dir()) {
   for (const auto& name : layout_.processes()) {
     Process p;
     p.name = name;

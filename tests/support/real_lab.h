@@ -40,6 +40,7 @@ class RealLab {
     std::chrono::milliseconds ready_timeout{15000};
     std::chrono::milliseconds stop_grace{3000};  // SIGTERM -> SIGKILL
     std::vector<std::string> extra_args;         // appended to every roostd command line
+    std::vector<LabFloating> floating;           // floating names in every process's config (add_floating)
   };
 
   explicit RealLab(std::vector<LabNode> nodes);
@@ -51,6 +52,9 @@ class RealLab {
   const LabLayout& layout() const { return layout_; }
   std::vector<std::string> processes() const { return layout_.processes(); }
   std::string address(const std::string& node, core::Network net) const { return layout_.address(node, net); }
+  std::string floating_address(const std::string& name, core::Network net) const {
+    return layout_.floating_address(name, net);
+  }
 
   // Spawns every process (or one) and waits until it logs runtime.ready; throws std::runtime_error
   // with the process's stderr if it exits or is not ready in time.

@@ -75,6 +75,9 @@ class ManualEnv : public core::Env {
     served.push_back({net, port, std::move(router)});
   }
   core::HardwareAccess& hardware() override { return hardware_ ? *hardware_ : core::Env::hardware(); }
+  const core::Crypto& crypto() const override { return crypto_impl ? *crypto_impl : core::Env::crypto(); }
+  // What crypto() hands out (tests link backends/openssl_crypto); null: the default (throws).
+  const core::Crypto* crypto_impl = nullptr;
 
   // What hardware() hands out (BMCs, processes): a test's fake, which must outlive the node; null: the
   // default (no hardware: every operation fails).

@@ -28,5 +28,9 @@ void add_suppression_command(CLI::App& app, Outcome& outcome);
 // The inventory over its REST API (host_command.cpp): `roost host ...`, `roost system ...`.
 void add_host_command(CLI::App& app, Outcome& outcome);
 void add_system_command(CLI::App& app, Outcome& outcome);
+// Service management over its REST API (sm_command.cpp): `roost sm status`, and `roost host swact` added to
+// the `host` noun that add_host_command made.
+void add_sm_command(CLI::App& app, Outcome& outcome);
+void add_host_swact_command(CLI::App& host, Outcome& outcome);
 
 }  // namespace roost::cli

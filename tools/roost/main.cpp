@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   roost::cli::add_suppression_command(app, outcome);
   roost::cli::add_host_command(app, outcome);
   roost::cli::add_system_command(app, outcome);
+  roost::cli::add_sm_command(app, outcome);
+  roost::cli::add_host_swact_command(*app.get_subcommand("host"), outcome);
 
   try {
     app.parse(argc, argv);

@@ -1,4 +1,4 @@
-// `roost sim ...`: run and validate scenario files against the simulated runtime.
+// `roost sim ...`: run, replay (HA invariants) and validate scenario files against the simulated runtime.
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/ha_check.h"
 #include "harness/report.h"
 #include "harness/result.h"
 #include "harness/runner.h"
@@ -28,6 +29,12 @@ struct RunArgs {
   std::uint64_t seed = 0;
   bool seed_given = false;
   std::string out_dir;
+  bool no_progress = false;
+  std::string format = "table";
+};
+
+struct ReplayArgs {
+  std::string file;
   bool no_progress = false;
   std::string format = "table";
 };
@@ -99,6 +106,63 @@ int run(const RunArgs& args) {
   return output.passed() ? kOk : kExpectationFailed;
 }
 
+// Runs an HA lab scenario (one with "ha_check", such as the property test writes for a failing schedule)
+// exactly as written, seed included, and judges it with the HA invariants (harness/ha_check.h).
+int replay(const ReplayArgs& args) {
+  const auto loaded = harness::load_scenario(args.file, platform::roles());
+  if (!loaded.ok()) {
+    print_errors(loaded);
+    return kInvalidInput;
+  }
+  const harness::Scenario& scenario = *loaded.scenario;
+  if (!scenario.ha_check) {
+    std::cerr << args.file << ": no \"ha_check\" key: `roost sim replay` judges HA lab runs by their invariants "
+              << "(add \"ha_check\": {\"mode\": \"safety\"} or use `roost sim run`)\n";
+    return kInvalidInput;
+  }
+  harness::RunOutput output;
+  {
+    ProgressLine progress(!args.no_progress && stderr_is_terminal(), scenario.meta.name);
+    harness::RunOptions options;
+    options.on_progress = [&progress](const sim::Progress& p) { progress.update(p); };
+    try {
+      output = harness::run_scenario(scenario, platform::roles(), options);
+    } catch (const std::invalid_argument& e) {
+      progress.finish();
+      std::cerr << args.file << ": " << e.what() << "\n";
+      return kInvalidInput;
+    }
+  }
+  harness::HaReport report;
+  try {
+    report = harness::check_ha(scenario.config, output.sim.trace, *scenario.ha_check);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << args.file << ": " << e.what() << "\n";
+    return kInvalidInput;
+  }
+  const bool expectations_ok = output.passed();
+  if (args.format == "json") {
+    json out = {{"file", args.file},
+                {"seed", scenario.config.seed},
+                {"trace_hash", output.sim.trace_hash},
+                {"ha", harness::to_json(report)},
+                {"expectations_passed", expectations_ok}};
+    std::cout << out.dump(2) << "\n";
+  } else {
+    std::cout << "replay " << args.file << ": seed " << scenario.config.seed << ", "
+              << harness::to_string(*scenario.ha_check) << " mode, trace " << output.sim.trace_hash.substr(0, 16) << "\n"
+              << harness::describe(report);
+    std::string covered;
+    for (const auto& item : report.coverage.items()) covered += (covered.empty() ? "" : " ") + item;
+    std::cout << "  coverage: " << (covered.empty() ? "nothing" : covered) << "\n";
+    if (!scenario.expectations.empty())
+      std::cout << "  expectations: " << (expectations_ok ? "all met" : "FAILED (see `roost sim run`)") << "\n";
+    std::cout << (report.ok() && expectations_ok ? "OK" : "VIOLATED") << ": " << report.violations.size()
+              << (report.violations.size() == 1 ? " violation" : " violations") << "\n";
+  }
+  return report.ok() && expectations_ok ? kOk : kExpectationFailed;
+}
+
 int validate(const ValidateArgs& args) {
   json report = json::array();
   std::size_t broken = 0;
@@ -147,6 +211,17 @@ void add_sim_command(CLI::App& app, Outcome& outcome) {
     run_args->seed_given = run_cmd->count("--seed") > 0;
     outcome.exit_code = run(*run_args);
   });
+
+  auto replay_args = std::make_shared<ReplayArgs>();
+  CLI::App* replay_cmd =
+      sim->add_subcommand("replay", "Run an HA lab scenario (with \"ha_check\") exactly and judge its HA invariants");
+  replay_cmd->add_option("file", replay_args->file, "Scenario file with an \"ha_check\" key (the property test writes them)")
+      ->required();
+  replay_cmd->add_flag("--no-progress", replay_args->no_progress, "Do not show the progress line on a terminal");
+  replay_cmd->add_option("--format", replay_args->format, "Output: verdicts and violations (table) or JSON (json)")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->default_str("table");
+  replay_cmd->callback([replay_args, &outcome] { outcome.exit_code = replay(*replay_args); });
 
   auto validate_args = std::make_shared<ValidateArgs>();
   CLI::App* validate_cmd = sim->add_subcommand("validate", "Check scenario files without running them");

@@ -1,0 +1,179 @@
+// What the service managers of a controller pair, their witnesses and their clients say to each other.
+// Type ids 0x03xx (sm band).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "platform/core/codec.h"
+#include "platform/core/replica.h"
+
+namespace roost::sm {
+
+// The controller role a service manager holds (sm.role in the trace).
+enum class Role : std::uint8_t {
+  Initial = 0,   // just started: waiting (initial_wait) to hear the peer
+  Standby = 1,   // the peer is (or may be) active; holding the replica
+  Active = 2,    // runs the 1+1 groups, holds the floating name, acknowledges writes
+  Outdated = 3,  // standby that knows its replica may lack acknowledged writes: never goes active alone
+};
+std::string_view to_string(Role r);
+
+// Controller <-> controller, every hello period on every configured network (StarlingX's ALIVE).
+// `auth` is HMAC-SHA512 over the encoding of this message with `auth` empty, under the network's key;
+// empty when the network has no key. A receiver drops a message whose (instance, seq) it has seen or
+// passed (replay) and a message whose auth does not verify (both counted and logged once).
+struct Hello {
+  static constexpr core::MessageTypeId kType = 0x0300;
+  static constexpr std::string_view kName = "sm.hello";
+  std::string from;
+  std::uint64_t instance = 0;     // random per incarnation
+  std::uint64_t seq = 0;          // per instance and network, from 1
+  Role role = Role::Initial;
+  std::uint64_t term = 0;         // the term this node is active in / knows of (the highest seen)
+  core::LogPosition position;     // its replica's durable position
+  std::int32_t health = 0;        // 0 best; OAM down -1, cluster-host -2, mgmt -4 (self-assessed)
+  std::uint32_t networks_heard = 0;  // bit per core::Network: the sender hears us on it
+  std::uint32_t witnesses_reached = 0;
+  bool reaches_storage = false;   // the storage witness answers it
+  bool groups_stable = false;     // every 1+1 group stable (active or standby, nothing in progress)
+  bool group_failed = false;      // a 1+1 group is failed on the sender
+  bool in_sync = false;           // sender active: its standby is in sync; sender standby: it is in sync
+  bool locked = false;            // administratively locked: never a swact/failover target
+  // Sender active: counts its standby's sync transitions; sender standby: the count it last saw (its
+  // in_sync flag answers for that epoch). An active may acknowledge writes alone once its standby has
+  // answered "not in sync" for the current epoch: that standby will not take over.
+  std::uint64_t sync_epoch = 0;
+  std::string auth;
+  template <class V>
+  void visit(V& v) {
+    v("from", from); v("instance", instance); v("seq", seq); v("role", role); v("term", term);
+    v("position_term", position.term); v("position_seq", position.seq); v("health", health);
+    v("networks_heard", networks_heard); v("witnesses_reached", witnesses_reached);
+    v("reaches_storage", reaches_storage); v("groups_stable", groups_stable); v("group_failed", group_failed);
+    v("in_sync", in_sync); v("locked", locked); v("sync_epoch", sync_epoch); v("auth", auth);
+  }
+};
+
+// Controller -> witness (a worker or storage host's agent), every hello period on mgmt and cluster-host.
+struct WitnessPing {
+  static constexpr core::MessageTypeId kType = 0x0301;
+  static constexpr std::string_view kName = "sm.witness_ping";
+  std::string from;
+  std::uint64_t seq = 0;
+  template <class V>
+  void visit(V& v) { v("from", from); v("seq", seq); }
+};
+
+// Witness -> controller: the ping's seq back, and how long ago it last heard each controller (any network).
+struct WitnessPong {
+  static constexpr core::MessageTypeId kType = 0x0302;
+  static constexpr std::string_view kName = "sm.witness_pong";
+  std::string witness;
+  std::uint64_t seq = 0;
+  std::vector<std::string> controllers;
+  std::vector<std::int64_t> heard_ms_ago;  // parallel to controllers
+  template <class V>
+  void visit(V& v) { v("witness", witness); v("seq", seq); v("controllers", controllers); v("heard_ms_ago", heard_ms_ago); }
+};
+
+// Active -> standby: replicated changes [first.seq, ...] in log order; the ack names the standby's position.
+struct ReplicationAck {
+  static constexpr core::MessageTypeId kType = 0x0304;
+  static constexpr std::string_view kName = "sm.replication_ack";
+  bool ok = false;
+  bool need_snapshot = false;     // a gap, a diverged replica, or a kind mismatch: send a snapshot
+  core::LogPosition position;     // the standby's durable position after handling the request
+  std::string error;
+  template <class V>
+  void visit(V& v) {
+    v("ok", ok); v("need_snapshot", need_snapshot); v("position_term", position.term); v("position_seq", position.seq);
+    v("error", error);
+  }
+};
+struct ReplicateChanges {
+  static constexpr core::MessageTypeId kType = 0x0303;
+  static constexpr std::string_view kName = "sm.replicate_changes";
+  using Response = ReplicationAck;
+  std::string store;              // which replicated store ("fm")
+  std::uint64_t term = 0;         // the active's term: a standby that knows a higher one refuses
+  std::vector<std::uint64_t> terms;  // per change: its position
+  std::vector<std::uint64_t> seqs;
+  std::vector<std::string> changesets;
+  template <class V>
+  void visit(V& v) { v("store", store); v("term", term); v("terms", terms); v("seqs", seqs); v("changesets", changesets); }
+};
+struct InstallSnapshot {
+  static constexpr core::MessageTypeId kType = 0x0305;
+  static constexpr std::string_view kName = "sm.install_snapshot";
+  using Response = ReplicationAck;
+  std::string store;
+  std::uint64_t term = 0;
+  std::string kind;               // core::ReplicaStore::replica_kind of the sender's store
+  std::uint64_t position_term = 0, position_seq = 0;
+  std::string bytes;
+  template <class V>
+  void visit(V& v) {
+    v("store", store); v("term", term); v("kind", kind); v("position_term", position_term); v("position_seq", position_seq);
+    v("bytes", bytes);
+  }
+};
+
+// Client -> the active (by the floating name): switch activity to the peer. Force skips the pre-checks.
+struct SwactReply {
+  static constexpr core::MessageTypeId kType = 0x0307;
+  static constexpr std::string_view kName = "sm.swact_reply";
+  bool ok = false;
+  std::string error;       // why it was refused: "controller-1 is not in sync", ...
+  std::string new_active;  // when ok
+  template <class V>
+  void visit(V& v) { v("ok", ok); v("error", error); v("new_active", new_active); }
+};
+struct SwactRequest {
+  static constexpr core::MessageTypeId kType = 0x0306;
+  static constexpr std::string_view kName = "sm.swact_request";
+  using Response = SwactReply;
+  std::string host;        // the host to move activity away from ("" = whichever is active)
+  bool force = false;
+  template <class V>
+  void visit(V& v) { v("host", host); v("force", force); }
+};
+
+// Active -> standby during a swact: take over now (the sender has gone standby at `term`).
+struct TakeoverReply {
+  static constexpr core::MessageTypeId kType = 0x0309;
+  static constexpr std::string_view kName = "sm.takeover_reply";
+  bool ok = false;
+  std::string error;
+  template <class V>
+  void visit(V& v) { v("ok", ok); v("error", error); }
+};
+struct TakeoverRequest {
+  static constexpr core::MessageTypeId kType = 0x0308;
+  static constexpr std::string_view kName = "sm.takeover_request";
+  using Response = TakeoverReply;
+  std::uint64_t term = 0;
+  std::uint64_t position_term = 0, position_seq = 0;  // the sender's final position: the taker must hold it
+  bool force = false;
+  template <class V>
+  void visit(V& v) { v("term", term); v("position_term", position_term); v("position_seq", position_seq); v("force", force); }
+};
+
+// Anyone -> a service manager: its sm-dump view as JSON text (what `roost sm status` shows).
+struct StatusReply {
+  static constexpr core::MessageTypeId kType = 0x030b;
+  static constexpr std::string_view kName = "sm.status_reply";
+  std::string json;
+  template <class V>
+  void visit(V& v) { v("json", json); }
+};
+struct StatusRequest {
+  static constexpr core::MessageTypeId kType = 0x030a;
+  static constexpr std::string_view kName = "sm.status_request";
+  using Response = StatusReply;
+  template <class V>
+  void visit(V&) {}
+};
+
+}  // namespace roost::sm

@@ -1,0 +1,142 @@
+#include "tests/support/sm_lab.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <thread>
+
+#include "backends/blocking_http.h"
+
+namespace roost::testing {
+
+std::string sm_lab_process(const std::string& node) {
+  if (node == sm_lab::kController0) return "c0";
+  if (node == sm_lab::kController1) return "c1";
+  if (node == sm_lab::kWorker) return "w0";
+  throw std::invalid_argument("sm lab: no node " + node);
+}
+
+std::string sm_lab_peer(const std::string& controller) {
+  if (controller == sm_lab::kController0) return sm_lab::kController1;
+  if (controller == sm_lab::kController1) return sm_lab::kController0;
+  throw std::invalid_argument("sm lab: " + controller + " is not a controller");
+}
+
+nlohmann::json sm_controller_config(const SmLabSpec& spec, const std::string& self) {
+  const nlohmann::json mtce = {
+      {"fm_node", sm_lab::kFloating},
+      {"system", {{"name", "lab"}, {"system_mode", "duplex"}}},
+      {"hosts",
+       {{{"hostname", sm_lab::kWorker},
+         {"personality", "worker"},
+         {"administrative", "unlocked"},
+         {"mgmt_mac", "52:54:00:00:00:10"}}}}};
+  return {{"peer", sm_lab_peer(self)},
+          {"floating", sm_lab::kFloating},
+          {"hello_ms", spec.hello_ms},
+          {"dead_ms", spec.dead_ms},
+          {"fail_pending_ms", spec.fail_pending_ms},
+          {"initial_wait_ms", spec.initial_wait_ms},
+          {"witnesses", {sm_lab::kWorker}},
+          {"auth_keys", {{"mgmt", "mgmt-secret"}, {"cluster-host", "ch-secret"}, {"oam", "oam-secret"}}},
+          {"services", {{"fm", {{"rest_port", sm_lab::kFmRestPort}}}, {"mtce", mtce}}},
+          {"rest_port", sm_lab::kSmRestPort}};
+}
+
+nlohmann::json sm_worker_config(const SmLabSpec& spec) {
+  return {{"controllers", {sm_lab::kFloating}}, {"mtcalive_period_ms", spec.mtcalive_period_ms}};
+}
+
+std::vector<LabNode> sm_lab_nodes(const SmLabSpec& spec) {
+  std::vector<LabNode> nodes;
+  for (const auto& c : {sm_lab::kController0, sm_lab::kController1})
+    nodes.push_back({c, "sm-controller", sm_lab_process(c), sm_controller_config(spec, c)});
+  // On all three networks: the witness the controllers ping on each of theirs.
+  nodes.push_back({sm_lab::kWorker, "host-agent", sm_lab_process(sm_lab::kWorker), sm_worker_config(spec)});
+  return nodes;
+}
+
+LabFloating sm_lab_floating() { return {sm_lab::kFloating}; }
+
+namespace {
+
+RealLab::Options with_floating(RealLab::Options o) {
+  o.floating.push_back(sm_lab_floating());
+  return o;
+}
+
+core::Duration to_core(std::chrono::milliseconds d) { return core::milliseconds(d.count()); }
+
+}  // namespace
+
+SmRealLab::SmRealLab(const SmLabSpec& spec, RealLab::Options options)
+    : lab(sm_lab_nodes(spec), with_floating(std::move(options))),
+      floating_oam(lab.floating_address(sm_lab::kFloating, core::Network::Oam)) {
+  lab.start();
+}
+
+std::optional<nlohmann::json> SmRealLab::status(std::chrono::milliseconds timeout) {
+  backends::BlockingHttpClient http(backends::HttpUrl{floating_oam, sm_lab::kSmRestPort, ""}, to_core(timeout));
+  const auto r = http.get("/v1/sm/status");
+  if (r.status != 200) return std::nullopt;
+  return nlohmann::json::parse(r.body);
+}
+
+bool SmRealLab::fm_answers(std::chrono::milliseconds timeout) {
+  backends::BlockingHttpClient http(backends::HttpUrl{floating_oam, sm_lab::kFmRestPort, ""}, to_core(timeout));
+  return http.get("/v1/alarms?limit=1").status == 200;
+}
+
+std::string SmRealLab::wait_pair_ready(std::chrono::milliseconds limit) {
+  using Clock = std::chrono::steady_clock;
+  const auto end = Clock::now() + limit;
+  std::string last = "nothing answered";
+  while (Clock::now() < end) {
+    if (auto s = status()) {
+      last = s->dump();
+      if ((*s)["role"] == "active" && (*s)["peer"]["role"] == "standby" && (*s)["sync"]["state"] == "in-sync" &&
+          fm_answers())
+        return (*s)["node"].get<std::string>();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  throw std::runtime_error("sm lab: the pair is not ready (an active, its standby in sync) within " +
+                           std::to_string(limit.count()) + " ms; last status at " + floating_oam + ": " + last +
+                           "; lab dir " + lab.dir().string());
+}
+
+std::vector<nlohmann::json> SmRealLab::alarms() {
+  backends::BlockingHttpClient http(backends::HttpUrl{floating_oam, sm_lab::kFmRestPort, ""}, core::seconds(3));
+  const auto r = http.get("/v1/alarms?limit=10000");
+  if (r.status != 200)
+    throw std::runtime_error("sm lab: GET /v1/alarms at " + floating_oam + ": " + std::to_string(r.status) + " " +
+                             backends::describe_failure(r) + " " + r.body);
+  return nlohmann::json::parse(r.body).at("alarms").get<std::vector<nlohmann::json>>();
+}
+
+std::vector<std::pair<double, double>> SmRealLab::unheld_windows() {
+  auto moves = lab.find({.event = "floating.release", .fields = {{"name", sm_lab::kFloating}}});
+  for (auto& c : lab.find({.event = "floating.claim", .fields = {{"name", sm_lab::kFloating}}})) moves.push_back(c);
+  std::sort(moves.begin(), moves.end(), [](const LabRecord& a, const LabRecord& b) { return a.wall < b.wall; });
+  std::vector<std::pair<double, double>> out;
+  for (std::size_t i = 0; i + 1 < moves.size(); ++i)
+    if (moves[i].event == "floating.release" && moves[i + 1].event == "floating.claim")
+      out.emplace_back(moves[i].wall, moves[i + 1].wall);
+  return out;
+}
+
+sim::SimConfig sm_lab_sim(const SmLabSpec& spec, const nlohmann::json& probe_config, std::uint64_t seed,
+                          core::Duration duration) {
+  sim::SimConfig cfg;
+  cfg.seed = seed;
+  cfg.duration = duration;
+  sim::SiteSpec site;
+  site.name = "lab";
+  site.lan.latency = core::microseconds(100);
+  site.floating = {sm_lab::kFloating};
+  for (const auto& n : sm_lab_nodes(spec)) site.nodes.push_back({{n.name, n.role, site.name, n.config}});
+  site.nodes.push_back({{sm_lab::kProbe, "ha-probe", site.name, probe_config}});
+  cfg.sites.push_back(site);
+  return cfg;
+}
+
+}  // namespace roost::testing
