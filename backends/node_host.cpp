@@ -1,6 +1,7 @@
 #include "backends/node_host.h"
 
 #include <chrono>
+#include <random>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -15,6 +16,27 @@
 namespace roost::backends {
 
 namespace asio = boost::asio;
+
+namespace {
+
+// A roostd process start is a boot of every node it hosts: their random streams must not repeat the
+// previous process's, or a restarted node replays its last life's "fresh" values (the sm peer link's
+// instance id, whose hellos the peer then drops as replays of the dead incarnation for as long as that
+// one lived; a host agent's boot id; uuids). Drawn once per process from the OS; the config's seed and
+// the node's name and incarnation still pick the stream within it.
+std::uint64_t process_boot_token() {
+  static const std::uint64_t token = [] {
+    std::random_device rd;
+    return (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+  }();
+  return token;
+}
+
+std::uint64_t stream_seed(std::uint64_t seed, const std::string& node, std::uint64_t incarnation) {
+  return core::Rng::derive(seed, node + "#" + std::to_string(incarnation) + "@" + std::to_string(process_boot_token()));
+}
+
+}  // namespace
 
 struct NodeHost::Timer {
   explicit Timer(asio::io_context& io, std::function<void()> f) : timer(io), fn(std::move(f)) {}
@@ -41,7 +63,7 @@ NodeHost::NodeHost(RuntimeContext& ctx, const HostedNode& node, std::size_t conf
     : ctx_(ctx),
       config_(node),
       config_index_(config_index),
-      rng_(core::Rng::derive(ctx.config.seed, node.spec.name)),
+      rng_(stream_seed(ctx.config.seed, node.spec.name, 1)),
       logger_(ctx.sink, node.spec.name, ctx.now) {
   for (auto& r : routers_) r = std::make_shared<HttpRouter>();
   resources_ = std::make_unique<NodeResources>(ctx.io, ctx.config.data_dir, node.spec.name);
@@ -134,8 +156,8 @@ void NodeHost::bind() {
 
 void NodeHost::start_node() {
   ++incarnation_;
-  if (incarnation_ > 1)  // a restarted node draws a fresh (still reproducible) stream
-    rng_ = core::Rng(core::Rng::derive(ctx_.config.seed, config_.spec.name + "#" + std::to_string(incarnation_)));
+  if (incarnation_ > 1)  // a restarted node draws a fresh stream
+    rng_ = core::Rng(stream_seed(ctx_.config.seed, config_.spec.name, incarnation_));
   life_ = std::make_shared<const std::uint64_t>(incarnation_);
   try {
     node_ = ctx_.roles.make(*this, config_.spec);

@@ -45,6 +45,10 @@ struct Hello {
   // in_sync flag answers for that epoch). An active may acknowledge writes alone once its standby has
   // answered "not in sync" for the current epoch: that standby will not take over.
   std::uint64_t sync_epoch = 0;
+  // Counts the sender's hello rounds (one round = one hello on every network), per instance. Sequence
+  // numbers are per network, so a hello that a slow network delivers late is still new there; the round
+  // keeps its stale state (an old role, an old position) from overriding what faster networks said since.
+  std::uint64_t round = 0;
   std::string auth;
   template <class V>
   void visit(V& v) {
@@ -52,21 +56,36 @@ struct Hello {
     v("position_term", position.term); v("position_seq", position.seq); v("health", health);
     v("networks_heard", networks_heard); v("witnesses_reached", witnesses_reached);
     v("reaches_storage", reaches_storage); v("groups_stable", groups_stable); v("group_failed", group_failed);
-    v("in_sync", in_sync); v("locked", locked); v("sync_epoch", sync_epoch); v("auth", auth);
+    v("in_sync", in_sync); v("locked", locked); v("sync_epoch", sync_epoch); v("round", round); v("auth", auth);
   }
 };
 
-// Controller -> witness (a worker or storage host's agent), every hello period on mgmt and cluster-host.
+// What a controller claims at the witnesses (witness.h): the witnesses are the arbiters that let two
+// controllers that cannot hear each other still never both act alone.
+enum class Claim : std::uint8_t {
+  None = 0,         // standby, outdated, initial
+  GoingActive = 1,  // about to go active without hearing the peer: waits for a majority to record this
+  Active = 2,
+  Alone = 3,        // active and about to acknowledge writes without the standby
+};
+std::string_view to_string(Claim c);
+
+// Controller -> witness (a worker or storage host's agent), every hello period on each of its networks and
+// at once when its claim changes.
 struct WitnessPing {
   static constexpr core::MessageTypeId kType = 0x0301;
   static constexpr std::string_view kName = "sm.witness_ping";
   std::string from;
   std::uint64_t seq = 0;
+  std::uint64_t term = 0;
+  Claim claim = Claim::None;
   template <class V>
-  void visit(V& v) { v("from", from); v("seq", seq); }
+  void visit(V& v) { v("from", from); v("seq", seq); v("term", term); v("claim", claim); }
 };
 
-// Witness -> controller: the ping's seq back, and how long ago it last heard each controller (any network).
+// Witness -> controller: the ping's seq back, its uptime (a witness that restarted has forgotten every
+// claim: it counts for nothing until it has heard the controllers again), and for each controller it has
+// heard: how long ago, and the term and claim of its last ping (claims are kept however old).
 struct WitnessPong {
   static constexpr core::MessageTypeId kType = 0x0302;
   static constexpr std::string_view kName = "sm.witness_pong";
@@ -74,8 +93,14 @@ struct WitnessPong {
   std::uint64_t seq = 0;
   std::vector<std::string> controllers;
   std::vector<std::int64_t> heard_ms_ago;  // parallel to controllers
+  std::int64_t uptime_ms = 0;
+  std::vector<std::uint64_t> terms;        // parallel to controllers
+  std::vector<Claim> claims;               // parallel to controllers
   template <class V>
-  void visit(V& v) { v("witness", witness); v("seq", seq); v("controllers", controllers); v("heard_ms_ago", heard_ms_ago); }
+  void visit(V& v) {
+    v("witness", witness); v("seq", seq); v("controllers", controllers); v("heard_ms_ago", heard_ms_ago);
+    v("uptime_ms", uptime_ms); v("terms", terms); v("claims", claims);
+  }
 };
 
 // Active -> standby: replicated changes [first.seq, ...] in log order; the ack names the standby's position.

@@ -58,6 +58,7 @@ void PeerLink::send_now() {
   base.from = node_.name();
   base.instance = instance_;
   base.networks_heard = networks_up_mask();
+  base.round = ++round_;
   for (core::Network n : config_.networks) {
     Hello h = base;
     h.seq = net(n).next_seq++;
@@ -143,7 +144,8 @@ void PeerLink::on_hello(const core::Peer& from, const Hello& h) {
   const auto now = node_.now();
   p.last = now;
   last_any_ = now;
-  last_ = h;
+  // The peer's state: from the newest round only (a late hello on a slow network carries an old one).
+  if (!last_ || last_->instance != h.instance || h.round > last_->round) last_ = h;
   if (!p.up) {
     p.up = true;
     node_.log().info("sm.interface", {{"network", std::string(core::to_string(n))}, {"status", "ok"}, {"peer", config_.peer}});

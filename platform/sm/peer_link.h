@@ -55,7 +55,7 @@ class PeerLink {
   std::uint32_t networks_up_mask() const;
   // When the last valid hello arrived (any network); nullopt: never.
   std::optional<core::TimePoint> last_heard() const { return last_any_; }
-  // The last accepted hello (any network).
+  // The newest accepted hello (any network; a late one from an older round does not replace it).
   const std::optional<Hello>& last_hello() const { return last_; }
 
   struct Counters {
@@ -86,6 +86,7 @@ class PeerLink {
   PeerLinkConfig config_;
   Listener listener_;
   std::uint64_t instance_ = 0;
+  std::uint64_t round_ = 0;
   std::array<PerNetwork, core::kNetworkCount> nets_{};
   std::deque<std::uint64_t> retired_;  // peer instances seen before the current one (bounded)
   std::optional<core::TimePoint> last_any_;

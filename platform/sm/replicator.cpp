@@ -43,9 +43,11 @@ void Replicator::activate(std::uint64_t term) {
   acked_ = {};
   acked_valid_ = false;
   need_snapshot_ = false;
+  // What we knew of the peer as a standby says nothing now: the controller tells us (peer_update).
+  peer_pos_.reset();
+  peer_present_ = false;
   sync_ = SyncState::Away;
   ++epoch_;
-  pump();
 }
 
 void Replicator::deactivate() {

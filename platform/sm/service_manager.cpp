@@ -106,9 +106,6 @@ ServiceManagerConfig ServiceManagerConfig::from_json(const std::string& self, co
   if (c.link.dead < 2 * c.link.hello) r.fail("dead_ms", "must be at least two hello periods");
   c.fail_pending = r.millis("fail_pending_ms", c.fail_pending, 0, 60000);
   c.initial_wait = r.millis("initial_wait_ms", c.initial_wait, 0, 600000);
-  c.outdate_after = r.millis("outdate_after_ms", c.link.dead + c.fail_pending + c.link.hello, 0, 600000);
-  if (c.outdate_after < c.link.dead + c.fail_pending)
-    r.fail("outdate_after_ms", "must be at least dead_ms + fail_pending_ms (a standby must be able to take over first)");
   c.replication_timeout = r.millis("replication_timeout_ms", c.replication_timeout, 10, 60000);
   c.swact_timeout = r.millis("swact_timeout_ms", c.swact_timeout, 50, 60000);
   if (r.has("auth_keys")) {
@@ -377,6 +374,7 @@ std::uint64_t ServiceManager::next_term() const {
 void ServiceManager::set_role(Role r, const char* rule) {
   if (r == role_) return;
   role_ = r;
+  if (witnesses_) update_claim();
   log().info("sm.role", {{"role", std::string(to_string(r))}, {"term", term_}, {"rule", rule}, {"peer", config_.link.peer}});
   link_->send_now();
 }
@@ -387,20 +385,24 @@ void ServiceManager::decision(const char* rule, const char* outcome) {
   log().info("sm.decision", {{"rule", rule}, {"outcome", outcome}, {"role", std::string(to_string(role_))}});
 }
 
-void ServiceManager::become_active(const char* rule) {
+void ServiceManager::become_active(const char* rule, std::uint64_t term, std::optional<core::LogPosition> peer_at) {
   if (role_ == Role::Active) return;
   if (config_.locked) return;
   nobody_active_since_.reset();
-  term_ = next_term();
+  pending_.reset();
+  want_alone_ = false;
+  alone_sticky_ = false;
+  term_ = term != 0 ? term : next_term();
   healthier_peer_since_.reset();
   set_role(Role::Active, rule);
+  update_claim();
   replicator_->activate(term_);
   // The term marker: an empty write at the new term makes the term durable here (and on the standby).
   store_->submit(fm::WriteBatch{}, [](const fm::StoreStatus&) {});
   for (auto& g : groups_)
     if (g->model() == RedundancyModel::OnePlusOne) g->go_active();
   replicator_->peer_update(link_->any_up() && link_->last_hello() && link_->last_hello()->role != Role::Active,
-                           link_->last_hello() ? link_->last_hello()->position : core::LogPosition{},
+                           peer_at ? *peer_at : link_->last_hello() ? link_->last_hello()->position : core::LogPosition{},
                            link_->last_hello() && link_->last_hello()->in_sync,
                            link_->last_hello() ? link_->last_hello()->sync_epoch : 0);
 }
@@ -409,6 +411,9 @@ void ServiceManager::become_standby(const char* rule) {
   if (role_ == Role::Standby) return;
   const bool was_active = role_ == Role::Active;
   set_role(Role::Standby, rule);
+  want_alone_ = false;
+  alone_sticky_ = false;
+  update_claim();
   if (was_active) {
     // The replicator first: writes still waiting are dropped unanswered before the services that made them go.
     replicator_->deactivate();
@@ -427,6 +432,12 @@ void ServiceManager::evaluate() {
   if (link_->any_up() && link_->last_hello()) {
     lost_since_.reset();
     decided_this_loss_ = false;
+    pending_.reset();
+    want_alone_ = false;
+    // The alone claim stays until the standby holds everything again: if we crashed before that, it must
+    // not take over.
+    if (alone_sticky_ && replicator_->in_sync()) alone_sticky_ = false;
+    update_claim();
     evaluate_with_peer(*link_->last_hello());
   } else {
     evaluate_alone();
@@ -491,6 +502,20 @@ std::pair<ServiceManager::Side, const char*> ServiceManager::split_winner() cons
   return {role_ == Role::Active ? Side::Me : Side::Peer, "current-active"};
 }
 
+void ServiceManager::update_claim() {
+  Claim c = Claim::None;
+  std::uint64_t t = term_;
+  if (role_ == Role::Active) c = (want_alone_ || alone_sticky_) ? Claim::Alone : Claim::Active;
+  else if (pending_) c = Claim::GoingActive, t = pending_->term;
+  witnesses_->claim(t, c);
+}
+
+void ServiceManager::cancel_pending() {
+  if (!pending_) return;
+  pending_.reset();
+  update_claim();
+}
+
 void ServiceManager::evaluate_alone() {
   const auto now = this->now();
   const bool never_heard = !link_->last_heard();
@@ -504,31 +529,70 @@ void ServiceManager::evaluate_alone() {
     case Role::Outdated:
       return;
     case Role::Standby: {
-      if (!replicator_->standby_in_sync() || lost_for >= config_.outdate_after) {
-        replicator_->standby_outdate();
+      if (!replicator_->standby_in_sync()) {
+        cancel_pending();
         return set_role(Role::Outdated, "outdated");
       }
-      if (witnesses_->peer_down_proof()) {
-        decision("peer-dead", "active");
-        return become_active("peer-dead");
-      }
-      if (lost_for < config_.fail_pending) return;
       if (!witnesses_->configured()) {
+        // No arbiter: take over after the fail-pending wait. The active, if alive, never acknowledges a
+        // write alone without witnesses, so nothing acknowledged is lost; the pair is CP.
+        if (lost_for < config_.fail_pending) return;
         decision("peer-dead", "active");
         return become_active("peer-dead");
       }
-      if (witnesses_->reached() == 0) return decision("isolated", "standby");
-      const auto [side, rule] = split_winner();
-      decision(rule, side == Side::Me ? "active" : "standby");
-      if (side == Side::Me) become_active(rule);
+      if (witnesses_->peer_alone()) {
+        // The active went on alone at some point: it holds acknowledged writes we lack.
+        cancel_pending();
+        return set_role(Role::Outdated, "peer-alone");
+      }
+      const char* rule = nullptr;
+      if (witnesses_->peer_down_proof()) {
+        rule = "peer-dead";
+      } else if (lost_for >= config_.fail_pending) {
+        if (!witnesses_->quorum()) {
+          decision("isolated", "standby");
+        } else {
+          const auto [side, r] = split_winner();
+          decision(r, side == Side::Me ? "active" : "standby");
+          if (side == Side::Me) rule = r;
+        }
+      }
+      if (!rule) return cancel_pending();
+      decision(rule, "active");
+      // Go active only once a majority of the witnesses has recorded that we are going active: the
+      // active, if it is alive and about to go on alone, will then see it, and we will see its claim.
+      if (!pending_) {
+        pending_ = Pending{rule, next_term()};
+        update_claim();
+      }
+      if (witnesses_->claim_registered() && !witnesses_->peer_alone()) {
+        const auto p = *pending_;
+        pending_.reset();
+        return become_active(p.rule, p.term);
+      }
       return;
     }
     case Role::Active: {
       replicator_->peer_update(false, {}, false, 0);
-      replicator_->set_alone(witnesses_->peer_down_proof());
-      if (lost_for < config_.fail_pending || witnesses_->peer_down_proof()) return;
+      if (witnesses_->configured() && witnesses_->peer_active_above(term_)) {
+        // The peer went active at a higher term: it cannot have seen us alone (claims), so we never were.
+        want_alone_ = false;
+        return become_standby("higher-term");
+      }
+      const bool proof = witnesses_->peer_down_proof();
+      want_alone_ = proof;
+      update_claim();
+      // Writes go on alone only once a majority has recorded the claim: a standby that has not yet decided
+      // sees it and stays out; one that went active first is seen here (peer_active_above) instead.
+      const bool alone = proof && witnesses_->claim_registered();
+      if (alone && !alone_sticky_) {
+        alone_sticky_ = true;
+        update_claim();
+      }
+      replicator_->set_alone(alone);
+      if (lost_for < config_.fail_pending || proof) return;
       if (!witnesses_->configured()) return;
-      if (witnesses_->reached() == 0) {
+      if (!witnesses_->quorum()) {
         decision("isolated", "standby");
         return become_standby("isolated");
       }
@@ -591,12 +655,12 @@ void ServiceManager::start_swact(const char* rule, bool force, std::function<voi
     // Answer the requester now, before this node lets go of the floating name its request may have come
     // through (an answer after that would be lost with the name's connections). Whether activity moved is
     // for the requester to see on the floating endpoint; a rollback is logged.
-    if (net) finish(true, "", peer);
-    become_standby(rule);
     if (!net) {
-      become_active("swact-rollback");
+      replicator_->fence(false);
       return finish(false, peer + " became unreachable", "");
     }
+    finish(true, "", peer);
+    become_standby(rule);
     TakeoverRequest req;
     req.term = term_;
     req.position_term = final_pos.term;
@@ -610,8 +674,11 @@ void ServiceManager::start_swact(const char* rule, bool force, std::function<voi
                               return log().info("sm.swact", {{"phase", "done"}, {"to", peer}});
                             }
                             const std::string why = r ? r->error : std::string(core::to_string(r.failure().code)) + ": " + r.failure().detail;
-                            // Take activity back unless the peer went active after all (its hellos will say).
-                            if (role_ != Role::Active && !(link_->last_hello() && link_->last_hello()->role == Role::Active))
+                            // Take activity back only as a standby that still hears its peer and hears it is not
+                            // active. Unheard, the peer may have taken over by the failover rules (and acknowledged
+                            // writes alone): those rules, with the witnesses, decide then, not a stale rollback.
+                            const auto& h = link_->last_hello();
+                            if (role_ == Role::Standby && link_->any_up() && h && h->role != Role::Active)
                               become_active("swact-rollback");
                             swacting_ = false;
                             log().warn("sm.swact", {{"phase", "rolled-back"}, {"to", peer}, {"reason", why}});
@@ -632,7 +699,9 @@ void ServiceManager::on_takeover(const TakeoverRequest& m, core::Responder<Takeo
     return reply(r);
   }
   term_ = std::max(term_, m.term);
-  become_active(m.force ? "force-swact" : "swact");
+  // The old active holds exactly what we hold (checked above): stream from there, not from its last
+  // hello's position (up to a hello period old, which would cost a needless snapshot).
+  become_active(m.force ? "force-swact" : "swact", 0, mine);
   r.ok = true;
   reply(r);
 }
@@ -653,6 +722,8 @@ void ServiceManager::interface_alarm(core::Network n, bool up) {
 }
 
 void ServiceManager::sync_changed(SyncState s) {
+  // The standby learns it is in sync (and may take over) from our hellos: tell it now, not a period later.
+  if (link_) link_->send_now();
   const std::string entity = "service_domain=" + std::string(kDomain) + ".service_group=" + kControllerGroup;
   if (s == SyncState::InSync) return fm_->clear("400.002", entity);
   fm::Alarm a;
@@ -701,6 +772,7 @@ nlohmann::json ServiceManager::status() const {
       peer["role"] = link_->any_up() ? std::string(to_string(h->role)) : "unknown";
       peer["term"] = h->term;
       peer["health"] = h->health;
+      peer["in_sync"] = h->in_sync;  // its own view: a swact needs both this and our sync state in-sync
     } else {
       peer["role"] = "unknown";
     }

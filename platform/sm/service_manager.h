@@ -13,11 +13,12 @@
 //     active, a 1+1 group failed here, peer eligible                            -> swact to it (group-failed)
 //   All paths to the peer lost (dead_ms on every network):
 //     standby, witnesses prove the peer down (a majority answers, none hears it) -> active at once (peer-dead)
-//     after fail_pending, standby or active: reach no witness                   -> never active (isolated)
+//     after fail_pending, standby or active: reach no majority of the witnesses  -> never active (isolated)
 //       else the split rules: who reaches the storage witness (storage-0), who reaches more witnesses
 //       (more-nodes), else the current active stays (current-active)
-//     a standby not in sync never goes active; one that lost the active for outdate_after marks itself
-//     outdated (then only a fresher-replica decision with the peer heard makes it active)
+//     a standby not in sync never goes active; nor one whose witnesses report the peer's claim Alone
+//     (peer-alone: it acknowledged writes we lack). Going active without the peer and acknowledging
+//     alone both wait until a majority of the witnesses has recorded the claim (witness.h).
 //   Initial: wait initial_wait for the peer; alone with an empty replica -> active (lone-fresh-start),
 //   alone with data -> outdated (it may lack writes the peer acknowledged).
 // Writes: acknowledged only when on the standby, or alone when the witnesses prove the standby down or the
@@ -55,7 +56,6 @@ struct ServiceManagerConfig {
   std::string floating = "controller";
   core::Duration fail_pending = core::milliseconds(600);
   core::Duration initial_wait = core::seconds(5);
-  core::Duration outdate_after = core::milliseconds(1500);
   core::Duration replication_timeout = core::milliseconds(500);
   core::Duration swact_timeout = core::seconds(2);
   std::vector<std::string> witnesses;
@@ -100,7 +100,10 @@ class ServiceManager final : public core::Node {
   std::pair<Side, const char*> split_winner() const;
   void decision(const char* rule, const char* outcome);
   void set_role(Role r, const char* rule);
-  void become_active(const char* rule);
+  // `term` 0: the next term.
+  void become_active(const char* rule, std::uint64_t term = 0, std::optional<core::LogPosition> peer_at = std::nullopt);
+  void update_claim();
+  void cancel_pending();
   void become_standby(const char* rule);
   std::uint64_t next_term() const;
   int health() const;
@@ -131,6 +134,14 @@ class ServiceManager final : public core::Node {
   std::optional<core::TimePoint> healthier_peer_since_;
   std::optional<core::TimePoint> nobody_active_since_;
   bool decided_this_loss_ = false;
+  // A takeover waiting for a majority of the witnesses to record our going-active claim.
+  struct Pending {
+    const char* rule;
+    std::uint64_t term;
+  };
+  std::optional<Pending> pending_;
+  bool want_alone_ = false;    // the peer is proved down: we claim Alone
+  bool alone_sticky_ = false;  // we did acknowledge alone: the claim stays until the standby is in sync
   bool swacting_ = false;
   bool fenced_ = false;
   bool group_failed_ = false;

@@ -1,10 +1,20 @@
-// Witnesses: the third parties a controller pair asks when every path between them is lost.
+// Witnesses: the third parties a controller pair asks when every path between them is lost, and the
+// arbiters that keep the two from ever both acting alone.
 //
-// Each service manager pings its witnesses (worker and storage hosts' agents) every hello period on each of
-// its networks; a witness answers with how long ago it last heard each controller. From the answers a
-// controller knows which witnesses it reaches (and on which networks: its own health), and whether the
-// witnesses it reaches still hear its peer. That is what the reference's all-paths-lost rules need: "peer's
-// SM heartbeat stalled" (no witness hears it), "who reaches storage-0", "who reaches more nodes".
+// Each service manager pings its witnesses (the host agents of workers and storage hosts) every hello period
+// on each of its networks, carrying its term and its claim (messages.h: none, going-active, active, alone).
+// A witness answers with what it knows of each controller: how long ago it heard it, and the term and claim
+// of its last ping. From the answers a controller knows which witnesses it reaches (and on which networks:
+// its health), whether those still hear its peer, and what the peer last claimed.
+//
+// The claims make the all-paths-lost decisions safe. Going active without hearing the peer, and
+// acknowledging writes without the standby, both need a majority of the witnesses to have recorded the
+// claim, and neither may proceed if a witness reports the other side's conflicting claim (the peer alone /
+// the peer active at a higher term). Any two majorities share a witness, and a witness records claims in the
+// order it receives them, so of two conflicting claims the later one always sees the earlier: one controller
+// acting alone while the other takes over cannot happen, whatever the network does. (A witness that restarts
+// forgets; it counts for nothing until it has been up for dead_ms, by which time every live controller has
+// pinged it again. Two controllers crashing and a witness restarting in between is the one hole left.)
 #pragma once
 
 #include <cstdint>
@@ -20,14 +30,20 @@
 
 namespace roost::sm {
 
-// Witness side (in every host agent): answers pings, remembering when each controller was last heard.
+// Witness side (in every host agent).
 class WitnessResponder {
  public:
   explicit WitnessResponder(core::Node& node);
 
  private:
+  struct Record {
+    core::TimePoint heard{};
+    std::uint64_t term = 0;
+    Claim claim = Claim::None;
+  };
   core::Node& node_;
-  std::map<std::string, core::TimePoint> heard_;
+  core::TimePoint started_;
+  std::map<std::string, Record> records_;
 };
 
 class WitnessTracker {
@@ -46,44 +62,58 @@ class WitnessTracker {
   void start();
   // Runs after every accepted answer.
   void on_update(std::function<void()> fn) { on_update_ = std::move(fn); }
+  // What we claim from now on (pinged at once when it changes).
+  void claim(std::uint64_t term, Claim c);
 
   bool configured() const { return !config_.witnesses.empty(); }
   std::size_t count() const { return config_.witnesses.size(); }
-  // Witnesses that answered us within dead (any network).
+  // Witnesses that answered us within dead (any network) and have been up long enough to count.
   std::size_t reached() const;
   bool reaches(const std::string& witness) const;
+  // We reach a majority of all witnesses. Only one side of any split can.
+  bool quorum() const { return 2 * reached() > config_.witnesses.size(); }
   bool reaches_storage() const { return !config_.storage.empty() && reaches(config_.storage); }
-  // Some network of ours on which neither a witness answered within dead: for the health score.
+  // A witness answered us on `n` within dead (for the health score).
   bool reached_on(core::Network n) const;
-  // Among the witnesses we reach, does `w` hear the peer (its last answer says it heard the peer within dead)?
+  // Among the witnesses we reach, does `w` hear the peer (heard within dead, by its last answer)?
   bool hears_peer(const std::string& w) const;
-  // Proof that the peer is down (crashed or cut off from everyone): a majority of all witnesses answered us
-  // within dead and none of them hears the peer. Two disjoint majorities cannot exist, so the two sides of a
-  // split can never both hold this proof.
+  // Proof that the peer is down: we reach a majority and none of it hears the peer.
   bool peer_down_proof() const;
   // The rules' "reaches more nodes": witnesses we reach; the peer's: witnesses we reach that hear it, plus
-  // every witness we do not reach (we cannot know: we assume it hears the peer, so a side cut off from some
-  // witnesses never wins on them).
+  // every witness we do not reach (we cannot know: we assume it hears the peer).
   std::size_t peer_reach_estimate() const;
   // Does the storage witness hear the peer? nullopt: we do not reach it, so we cannot know.
   std::optional<bool> storage_hears_peer() const;
+  // A majority has recorded our current claim (answers to pings sent since we made it).
+  bool claim_registered() const;
+  // Some witness we reach reports the peer's last claim as Alone (however old).
+  bool peer_alone() const;
+  // Some witness we reach reports the peer going active or active at a term above `term`.
+  bool peer_active_above(std::uint64_t term) const;
   nlohmann::json to_json() const;
 
  private:
   struct Seen {
     std::optional<core::TimePoint> any;
     std::map<core::Network, core::TimePoint> on;
-    std::optional<core::TimePoint> answered_at;      // of the last pong
-    std::optional<std::int64_t> peer_heard_ms_ago;   // in the last pong
+    std::int64_t uptime_ms = 0;
+    std::optional<std::int64_t> peer_heard_ms_ago;
+    std::uint64_t peer_term = 0;
+    Claim peer_claim = Claim::None;
+    bool mine_recorded = false;  // its record of us is our current claim, answering a ping sent after we made it
   };
   void tick();
+  void ping();
   void on_pong(const core::Peer& from, const WitnessPong& p);
-  bool fresh(const std::optional<core::TimePoint>& t) const;
+  bool fresh(const Seen& s) const;
 
   core::Node& node_;
   Config config_;
   std::map<std::string, Seen> seen_;
   std::uint64_t seq_ = 0;
+  std::uint64_t claim_seq_ = 0;  // the first ping seq carrying the current claim
+  std::uint64_t term_ = 0;
+  Claim claim_ = Claim::None;
   core::TimerId timer_ = 0;
   std::function<void()> on_update_;
 };

@@ -208,18 +208,23 @@ int schedules_from_env() {
 }
 
 // Below this many schedules a rare rule may legitimately go unreached: coverage is printed, not enforced.
+// (The rarest expected item is reached by about 2% of schedules: missed by 500 with probability e^-10.)
 constexpr int kCoverageMinSchedules = 500;
 
-// What the generator must reach in each mode (coverage items, harness/ha_check.h). Rules the lab cannot
-// produce are left out on purpose: lone-fresh-start (both controllers start together), group-failed (no
-// service fails here), locked/peer-locked (nothing is locked), fresher-replica (needs two standbys with
-// different replicas and nobody active: too rare to demand).
+// What the generator must reach in each mode (coverage items, harness/ha_check.h). Each was reached by at
+// least 20 of 1000 schedules in both modes when this list was written (the rarest, rule:higher-term), so
+// missing one in a run of 500 or more is the generator's (or the controller's) doing, not chance. Left out on purpose: lone-fresh-start (both
+// controllers start together), locked/peer-locked (nothing is locked), swact-rollback (a takeover that
+// fails: about 5 in 1000) and group-failed (no service is made to fail; it happens only by accident).
 const std::vector<std::string> kExpected{
-    "rule:name-tie",  "rule:peer-active", "rule:peer-dead",   "rule:higher-term",      "rule:swact",
-    "rule:force-swact", "rule:isolated",  "rule:outdated",    "rule:more-nodes",       "rule:storage-0",
-    "rule:health",    "decision:current-active", "interface:lost", "interface:ok",     "sync:in-sync",
-    "sync:away",      "fault:host-crash", "fault:host-restart", "fault:network-down",  "fault:partition",
-    "fault:message-loss", "fault:message-delay"};
+    "rule:name-tie",        "rule:fresher-peer",   "rule:peer-active",       "rule:peer-dead",
+    "rule:fresher-replica", "rule:higher-term",    "rule:swact",             "rule:force-swact",
+    "rule:isolated",        "rule:outdated",       "rule:more-nodes",        "rule:storage-0",
+    "rule:health",          "decision:peer-dead",  "decision:isolated",      "decision:storage-0",
+    "decision:more-nodes",  "decision:current-active", "interface:lost",     "interface:ok",
+    "sync:in-sync",         "sync:resyncing",      "sync:away",              "sync:degraded",
+    "swact:done",           "swact:refused",       "fault:host-crash",       "fault:host-restart",
+    "fault:network-down",   "fault:partition",     "fault:message-loss",     "fault:message-delay"};
 
 void check_mode(HaMode mode) {
   const int wanted = schedules_from_env();

@@ -60,7 +60,9 @@ class AlarmWriter {
     backends::BlockingHttpClient http(backends::HttpUrl{address_, sm_lab::kFmRestPort, ""}, core::seconds(2));
     for (int n = 0; !stop_; ++n) {
       const std::string entity = "probe=ha-real.write=" + std::to_string(n);
-      const nlohmann::json body = {{"alarm_id", sm_lab::kProbeAlarm}, {"entity_instance_id", entity}, {"severity", "major"},
+      const nlohmann::json body = {{"alarm_id", sm_lab::kProbeAlarm},
+                                   {"entity_instance_id", entity},
+                                   {"severity", "major"},
                                    {"reason_text", "ha_real_test write " + std::to_string(n)}};
       const auto r = http.request("POST", "/v1/alarms", body.dump());
       if (r.status >= 200 && r.status < 300) {
@@ -70,7 +72,8 @@ class AlarmWriter {
         ++failed_;
         std::lock_guard lock(mu_);
         if (failed_ <= 5)
-          failures_ += entity + ": " + (r.status ? std::to_string(r.status) + " " + r.body : backends::describe_failure(r)) + "\n";
+          failures_ += entity + ": " +
+                       (r.status ? std::to_string(r.status) + " " + r.body : backends::describe_failure(r)) + "\n";
       }
       std::this_thread::sleep_for(milliseconds(20));
     }
@@ -132,6 +135,7 @@ TEST(HaReal, KillOfTheActiveKeepsEveryAcknowledgedAlarm) {
               "the kill), failed writes %zu\n",
               standby.c_str(), took_over.fields.value("rule", "").c_str(), took_over.wall - kill_wall, first_ack_after,
               acks.size(), acked_before, writer.failed());
+  std::printf("first failed writes:\n%s", writer.first_failures().c_str());
 
   std::set<std::string> present;
   for (const auto& a : lab.alarms())
@@ -151,7 +155,18 @@ TEST(HaReal, KillOfTheActiveKeepsEveryAcknowledgedAlarm) {
   // caught up, and the new active stays.
   const double restart_wall = RealLab::wall_now();
   lab.lab.start(sm_lab_process(active));
+  const auto ready = lab.lab.expect(
+      {.event = "runtime.ready", .process = sm_lab_process(active), .since_wall = restart_wall}, seconds(1));
+  // The active hears the new incarnation's hellos at once (a fresh instance id: nothing of it is a replay
+  // of the killed one's), so its writes do not wait on an "away" standby.
+  const auto heard = lab.lab.expect(
+      {.event = "sm.interface", .node = standby, .fields = {{"status", "ok"}}, .since_wall = restart_wall}, seconds(3));
+  EXPECT_LT(heard.wall - ready.wall, 0.5) << "the active heard the restarted " << active << " only "
+                                          << heard.wall - ready.wall << " s after it was ready";
   EXPECT_EQ(lab.wait_pair_ready(), standby);
+  if (const auto after = lab.status())
+    std::printf("restarted %s heard by the active %.3f s after it was ready; the active's hello counters: %s\n",
+                active.c_str(), heard.wall - ready.wall, (*after)["peer"]["hellos"].dump().c_str());
   const auto back = lab.lab.find({.event = "sm.role", .node = active, .since_wall = restart_wall});
   ASSERT_FALSE(back.empty());
   EXPECT_EQ(back.back().fields.value("role", ""), "standby") << back.back().describe();
@@ -191,11 +206,15 @@ TEST(HaReal, OneNetworkCutRaises400005WithoutFailover) {
   const auto cut_at = Clock::now();
   cut.drop(lab.lab.address(active, Network::ClusterHost));
   double raised_after = -1;
-  const bool raised = hold_active_for(milliseconds(3500), [&] {
-    if (!alarm_present()) return false;
-    raised_after = since(cut_at);
-    return true;
+  int absent_after_raised = 0;  // polls during the cut, after it was raised, that did not see it
+  hold_active_for(milliseconds(3500), [&] {
+    const bool present = alarm_present();
+    if (present && raised_after < 0) raised_after = since(cut_at);
+    if (!present && raised_after >= 0) ++absent_after_raised;
+    return false;  // keep looking for the whole cut
   });
+  const bool raised = raised_after >= 0;
+  EXPECT_EQ(absent_after_raised, 0) << "400.005 for cluster-host went away during the cut";
   EXPECT_TRUE(raised) << "no 400.005 host=*.network=cluster-host at the floating FM REST API during the cut";
   std::vector<std::string> entities;
   for (const auto& a : lab.alarms())
@@ -205,15 +224,26 @@ TEST(HaReal, OneNetworkCutRaises400005WithoutFailover) {
                                milliseconds(0)))
       << "no sm.interface lost for cluster-host";
 
+  const double heal_wall = RealLab::wall_now();
   cut.restore_all();
   const auto healed_at = Clock::now();
-  double cleared_after = -1;
+  double cleared_after = -1, cleared_wall = 0;
   const bool cleared = hold_active_for(milliseconds(3000), [&] {
     if (alarm_present()) return false;
     cleared_after = since(healed_at);
+    cleared_wall = RealLab::wall_now();
     return true;
   });
   EXPECT_TRUE(cleared) << "400.005 for cluster-host still active 3 s after the cut healed";
+  // Cleared because the peer's hellos came back on cluster-host, not before.
+  const auto back = lab.lab.wait_for(
+      {.event = "sm.interface", .fields = {{"network", "cluster-host"}, {"status", "ok"}}, .since_wall = cut_wall},
+      milliseconds(0));
+  ASSERT_TRUE(back) << "no sm.interface ok for cluster-host after the heal";
+  EXPECT_GE(back->wall, heal_wall) << "the peer was heard on cluster-host during the cut: " << back->describe();
+  if (cleared) {
+    EXPECT_LE(back->wall, cleared_wall) << "400.005 was gone before the interface came back";
+  }
   EXPECT_TRUE(violations.empty()) << violations.size() << " status polls broke the rule, first: " << violations.front();
   EXPECT_EQ(lab.lab.count({.event = "sm.role", .since_wall = cut_wall}), 0u) << "a role changed during the cut";
   std::string list;
@@ -251,6 +281,9 @@ class AlarmPoller {
     if (thread_.joinable()) thread_.join();
   }
   std::size_t polls() const { return polls_; }
+  // Connections the keep-alive client opened: one at first, then one after each close by the server (the
+  // old active closes its floating address's connections when it lets go of the name).
+  std::size_t connections() const { return connections_; }
   std::vector<Retried> retried() const {
     std::lock_guard lock(mu_);
     return retried_;
@@ -278,12 +311,14 @@ class AlarmPoller {
         std::lock_guard lock(mu_);
         retried_.push_back(x);
       }
+      connections_ = http.connections_opened();
       std::this_thread::sleep_until(t + period_);
     }
   }
 
   std::string address_;
   milliseconds period_, retry_bound_;
+  std::atomic<std::size_t> connections_{0};
   std::atomic<bool> stop_{false};
   std::atomic<std::size_t> polls_{0};
   mutable std::mutex mu_;
@@ -345,8 +380,10 @@ TEST(HaReal, TenSwactsMoveActivityWithoutAClientError) {
   for (double m : moves) times += " " + std::to_string(m).substr(0, 5);
   const auto retried = poller.retried();
   std::printf("10 swacts, request -> floating names the new active (s):%s; %d refusals (%s) before they were "
-              "accepted\nfloating name held by nobody for (ms):%s\npoller: %zu polls, %zu needed a retry\n",
-              times.c_str(), refusals, last_refusal.c_str(), gaps.c_str(), poller.polls(), retried.size());
+              "accepted\nfloating name held by nobody for (ms):%s\npoller: %zu polls on %zu connections, %zu needed a "
+              "retry\n",
+              times.c_str(), refusals, last_refusal.c_str(), gaps.c_str(), poller.polls(), poller.connections(),
+              retried.size());
   EXPECT_EQ(windows.size(), 10u) << "one release -> claim per swact";
   constexpr double kLogSlack = 0.002;  // a release is logged just after its sockets closed
   for (const auto& x : retried) {

@@ -7,6 +7,7 @@
 #include "platform/fm/memory_alarm_store.h"
 #include "platform/sm/peer_link.h"
 #include "platform/sm/replicator.h"
+#include "platform/sm/witness.h"
 #include "tests/unit/manual_env.h"
 
 namespace roost::sm {
@@ -232,6 +233,98 @@ TEST(Replicator, AStandbyTooFarBehindGetsASnapshot) {
   EXPECT_EQ(b.store.load(), a.store.load());
   EXPECT_EQ(a.repl->sync(), SyncState::InSync);
   EXPECT_EQ(a.env.logger.with_event("sm.snapshot").size(), 1u);
+}
+
+// ---- witnesses --------------------------------------------------------------------------------------
+
+struct WitnessLab {
+  WitnessLab() {
+    for (int i = 0; i < 3; ++i) {
+      auto name = "worker-" + std::to_string(i);
+      wenv.push_back(std::make_unique<ManualEnv>(name));
+      wnode.push_back(std::make_unique<core::Node>(*wenv.back(), core::NodeSpec{name, "host-agent", "lab", {}}));
+      responders.push_back(std::make_unique<WitnessResponder>(*wnode.back()));
+    }
+    for (int c = 0; c < 2; ++c) {
+      const std::string self = "controller-" + std::to_string(c), peer = "controller-" + std::to_string(1 - c);
+      cenv.push_back(std::make_unique<ManualEnv>(self));
+      cnode.push_back(std::make_unique<core::Node>(*cenv.back(), core::NodeSpec{self, "sm-controller", "lab", {}}));
+      WitnessTracker::Config wc;
+      wc.witnesses = {"worker-0", "worker-1", "worker-2"};
+      wc.self = self;
+      wc.peer = peer;
+      wc.networks = {core::Network::Management};
+      trackers.push_back(std::make_unique<WitnessTracker>(*cnode.back(), wc));
+    }
+  }
+  // Time passes everywhere; pings from controller `c` reach the witnesses in `reach`, and their answers come back.
+  void round(core::Duration d, const std::vector<std::vector<int>>& reach) {
+    for (auto& e : wenv) e->advance(d);
+    for (auto& e : cenv) e->advance(d);
+    for (int c = 0; c < 2; ++c) {
+      auto sent = std::move(cenv[c]->sent);
+      cenv[c]->sent.clear();
+      for (auto& m : sent) {
+        const int w = m.to.back() - '0';
+        if (std::find(reach[c].begin(), reach[c].end(), w) == reach[c].end()) continue;
+        wnode[w]->deliver(core::Peer{cnode[c]->name(), m.net}, m.msg);
+      }
+    }
+    for (int w = 0; w < 3; ++w) {
+      auto sent = std::move(wenv[w]->sent);
+      wenv[w]->sent.clear();
+      for (auto& m : sent) cnode[m.to.back() - '0']->deliver(core::Peer{wnode[w]->name(), m.net}, m.msg);
+    }
+  }
+  std::vector<std::unique_ptr<ManualEnv>> wenv, cenv;
+  std::vector<std::unique_ptr<core::Node>> wnode, cnode;
+  std::vector<std::unique_ptr<WitnessResponder>> responders;
+  std::vector<std::unique_ptr<WitnessTracker>> trackers;
+};
+
+TEST(Witness, AClaimCountsOnceAMajorityRecordedItAndConflictingClaimsSeeEachOther) {
+  WitnessLab lab;
+  lab.trackers[0]->start();
+  lab.trackers[1]->start();
+  const std::vector<std::vector<int>> all{{0, 1, 2}, {0, 1, 2}};
+  for (int i = 0; i < 6; ++i) lab.round(200ms, all);  // past the witnesses' warm-up (dead_ms)
+  EXPECT_TRUE(lab.trackers[0]->quorum());
+  EXPECT_FALSE(lab.trackers[0]->peer_down_proof());  // everyone hears controller-1
+
+  // Split {c0, w0, w1} | {c1, w2}: c0 keeps a majority, c1 does not.
+  const std::vector<std::vector<int>> split{{0, 1}, {2}};
+  lab.trackers[0]->claim(1, Claim::Active);
+  for (int i = 0; i < 6; ++i) lab.round(200ms, split);
+  EXPECT_TRUE(lab.trackers[0]->peer_down_proof());
+  EXPECT_FALSE(lab.trackers[1]->quorum());
+  lab.trackers[0]->claim(1, Claim::Alone);
+  EXPECT_FALSE(lab.trackers[0]->claim_registered());  // nobody answered since
+  lab.round(200ms, split);
+  EXPECT_TRUE(lab.trackers[0]->claim_registered());
+
+  // The split moves: c1 now reaches w1 and w2 (a majority). w1 recorded c0's Alone: c1 sees it.
+  lab.trackers[1]->claim(2, Claim::GoingActive);
+  const std::vector<std::vector<int>> moved{{0}, {1, 2}};
+  lab.round(200ms, moved);
+  EXPECT_TRUE(lab.trackers[1]->quorum());
+  EXPECT_TRUE(lab.trackers[1]->peer_alone());
+  // c1's going-active claim may well be recorded by a majority: the Alone claim it saw is what stops it.
+  EXPECT_TRUE(lab.trackers[1]->claim_registered());
+  // And c0, left with w0 only, soon has no majority for anything.
+  for (int i = 0; i < 5; ++i) lab.round(200ms, moved);
+  EXPECT_FALSE(lab.trackers[0]->quorum());
+  EXPECT_FALSE(lab.trackers[0]->claim_registered());
+  EXPECT_FALSE(lab.trackers[0]->peer_down_proof());
+}
+
+TEST(Witness, ARestartedWitnessCountsForNothingUntilWarm) {
+  WitnessLab lab;
+  lab.trackers[0]->start();
+  const std::vector<std::vector<int>> all{{0, 1, 2}, {0, 1, 2}};
+  lab.round(200ms, all);
+  EXPECT_EQ(lab.trackers[0]->reached(), 0u);  // answers, but up for less than dead_ms
+  for (int i = 0; i < 5; ++i) lab.round(200ms, all);
+  EXPECT_EQ(lab.trackers[0]->reached(), 3u);
 }
 
 }  // namespace

@@ -74,11 +74,23 @@ SmRealLab::SmRealLab(const SmLabSpec& spec, RealLab::Options options)
   lab.start();
 }
 
-std::optional<nlohmann::json> SmRealLab::status(std::chrono::milliseconds timeout) {
-  backends::BlockingHttpClient http(backends::HttpUrl{floating_oam, sm_lab::kSmRestPort, ""}, to_core(timeout));
+namespace {
+
+std::optional<nlohmann::json> status_at(const std::string& address, std::chrono::milliseconds timeout) {
+  backends::BlockingHttpClient http(backends::HttpUrl{address, sm_lab::kSmRestPort, ""}, to_core(timeout));
   const auto r = http.get("/v1/sm/status");
   if (r.status != 200) return std::nullopt;
   return nlohmann::json::parse(r.body);
+}
+
+}  // namespace
+
+std::optional<nlohmann::json> SmRealLab::status(std::chrono::milliseconds timeout) {
+  return status_at(floating_oam, timeout);
+}
+
+std::optional<nlohmann::json> SmRealLab::status_of(const std::string& controller, std::chrono::milliseconds timeout) {
+  return status_at(lab.address(controller, core::Network::Oam), timeout);
 }
 
 bool SmRealLab::fm_answers(std::chrono::milliseconds timeout) {
@@ -92,14 +104,20 @@ std::string SmRealLab::wait_pair_ready(std::chrono::milliseconds limit) {
   std::string last = "nothing answered";
   while (Clock::now() < end) {
     if (auto s = status()) {
-      last = s->dump();
-      if ((*s)["role"] == "active" && (*s)["peer"]["role"] == "standby" && (*s)["sync"]["state"] == "in-sync" &&
-          fm_answers())
-        return (*s)["node"].get<std::string>();
+      last = "active " + s->dump();
+      if ((*s)["role"] == "active" && (*s)["peer"]["role"] == "standby" && (*s)["sync"]["state"] == "in-sync") {
+        // The standby's own view too: it learns it is in sync from the active's next hello, and until then
+        // it would not take over (a standby not in sync goes outdated when it loses the active).
+        const std::string active = (*s)["node"].get<std::string>();
+        const auto peer = status_of(sm_lab_peer(active));
+        if (peer) last += "; standby " + peer->dump();
+        if (peer && (*peer)["role"] == "standby" && (*peer)["sync"]["state"] == "in-sync" && fm_answers())
+          return active;
+      }
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  throw std::runtime_error("sm lab: the pair is not ready (an active, its standby in sync) within " +
+  throw std::runtime_error("sm lab: the pair is not ready (an active, its standby in sync in both views) within " +
                            std::to_string(limit.count()) + " ms; last status at " + floating_oam + ": " + last +
                            "; lab dir " + lab.dir().string());
 }

@@ -63,10 +63,14 @@ struct SmRealLab {
 
   // GET /v1/sm/status at the floating OAM address; nullopt if nothing answers 200 within `timeout`.
   std::optional<nlohmann::json> status(std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
+  // GET /v1/sm/status at a controller's own OAM address (its own view: a standby's sync state is its own).
+  std::optional<nlohmann::json> status_of(const std::string& controller,
+                                          std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
   // GET /v1/alarms?limit=1 at the floating OAM address answers 200.
   bool fm_answers(std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
-  // Waits until the floating endpoint names an active whose peer is a standby in sync (the active's view),
-  // with the FM REST API answering there; returns the active's name. Throws std::runtime_error with the
+  // Waits until the floating endpoint names an active whose peer is a standby in sync, in the active's view
+  // and in the standby's own (its status at its own address), with the FM REST API answering at the
+  // floating address; returns the active's name. Throws std::runtime_error with the
   // last status seen after `limit`.
   std::string wait_pair_ready(std::chrono::milliseconds limit = std::chrono::milliseconds(15000));
   // The active alarms at the floating FM REST API; throws std::runtime_error if it does not answer.
