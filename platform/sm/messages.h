@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "platform/core/codec.h"
 #include "platform/core/replica.h"
 
@@ -79,8 +81,11 @@ struct WitnessPing {
   std::uint64_t seq = 0;
   std::uint64_t term = 0;
   Claim claim = Claim::None;
+  // Random per incarnation: with seq, orders a controller's pings, which travel several networks and may
+  // overtake each other; a witness never lets an older ping's claim replace a newer one's.
+  std::uint64_t instance = 0;
   template <class V>
-  void visit(V& v) { v("from", from); v("seq", seq); v("term", term); v("claim", claim); }
+  void visit(V& v) { v("from", from); v("seq", seq); v("term", term); v("claim", claim); v("instance", instance); }
 };
 
 // Witness -> controller: the ping's seq back, its uptime (a witness that restarted has forgotten every
@@ -96,10 +101,14 @@ struct WitnessPong {
   std::int64_t uptime_ms = 0;
   std::vector<std::uint64_t> terms;        // parallel to controllers
   std::vector<Claim> claims;               // parallel to controllers
+  // Parallel to controllers: it claimed Alone and has not claimed Active since. A controller that went on
+  // alone and then restarted forgets it did (it starts claiming None); its witnesses do not, so its peer
+  // still knows it lacks acknowledged writes.
+  std::vector<std::uint8_t> alone_since_active;  // 0 or 1
   template <class V>
   void visit(V& v) {
     v("witness", witness); v("seq", seq); v("controllers", controllers); v("heard_ms_ago", heard_ms_ago);
-    v("uptime_ms", uptime_ms); v("terms", terms); v("claims", claims);
+    v("uptime_ms", uptime_ms); v("terms", terms); v("claims", claims); v("alone_since_active", alone_since_active);
   }
 };
 
@@ -199,6 +208,41 @@ struct StatusRequest {
   using Response = StatusReply;
   template <class V>
   void visit(V&) {}
+};
+
+// Active -> standby: the maintenance/inventory service's host store (inv::HostStore), replicated as logical,
+// idempotent operations (replicated_host_store.h). Not ack-gated: the store's API is synchronous.
+enum class InventoryOpKind : std::uint8_t { PutSystem = 0, PutHost = 1, RemoveHost = 2 };
+struct InventoryOp {
+  std::uint64_t seq = 0;           // the active's stream position (per term); a snapshot's ops carry its seq
+  InventoryOpKind kind = InventoryOpKind::PutHost;
+  std::string uuid;                // RemoveHost: the host's uuid
+  nlohmann::json record;           // PutSystem / PutHost: inv::system_record / inv::host_record
+  template <class V>
+  void visit(V& v) { v("seq", seq); v("kind", kind); v("uuid", uuid); v("record", record); }
+};
+struct InventoryAck {
+  static constexpr core::MessageTypeId kType = 0x030d;
+  static constexpr std::string_view kName = "sm.inventory_ack";
+  bool ok = false;
+  bool need_snapshot = false;      // the standby has no base for these ops (a gap, another term, a failed apply)
+  std::uint64_t term = 0, seq = 0;  // what the standby has applied
+  std::string error;
+  template <class V>
+  void visit(V& v) { v("ok", ok); v("need_snapshot", need_snapshot); v("term", term); v("seq", seq); v("error", error); }
+};
+struct ReplicateInventory {
+  static constexpr core::MessageTypeId kType = 0x030c;
+  static constexpr std::string_view kName = "sm.replicate_inventory";
+  using Response = InventoryAck;
+  std::uint64_t term = 0;          // the active's term: a standby that knows a higher one refuses
+  // A snapshot: `ops` is the whole store (the system, every host) as of stream position `seq`; the standby
+  // replaces its content with it. Else `ops` continue the stream in seq order.
+  bool snapshot = false;
+  std::uint64_t seq = 0;
+  std::vector<InventoryOp> ops;
+  template <class V>
+  void visit(V& v) { v("term", term); v("snapshot", snapshot); v("seq", seq); v("ops", ops); }
 };
 
 }  // namespace roost::sm

@@ -9,7 +9,7 @@
 // through the controller node (ControllerNode routes what it does not handle itself).
 //
 // Durable resources: a nested node asking for a resource gets the controller's override for that type when
-// there is one (the replicated FM alarm store), else the controller's own.
+// there is one (the replicated FM alarm store, the replicated host store), else the controller's own.
 #pragma once
 
 #include <functional>

@@ -7,6 +7,7 @@
 #include "platform/fm/alarm_store.h"
 #include "platform/fm/fm_client.h"
 #include "platform/sm/replicated_alarm_store.h"
+#include "platform/sm/replicated_host_store.h"
 #include "platform/sm/rest_api.h"
 #include "platform/sm/service_actions.h"
 
@@ -231,6 +232,19 @@ void ServiceManager::start() {
                                                                [this](SyncState s) { sync_changed(s); }});
   store_ = std::make_shared<ReplicatedAlarmStore>(local_store_, *replicator_);
 
+  // Inventory replication (replicated_host_store.h): the nested mtce's host store follows the active.
+  // Without an mtce service this controller keeps no inventory; its applier says so to a peer that has one.
+  std::shared_ptr<inv::HostStore> hosts = config_.mtce_service ? env().resource<inv::HostStore>() : nullptr;
+  inventory_applier_ = std::make_unique<InventoryApplier>(
+      *this, hosts, InventoryApplier::Hooks{[this] { return term_; }, [this] { return role_ == Role::Active; }});
+  if (hosts) {
+    InventoryShipper::Config ic;
+    ic.peer = config_.link.peer;
+    ic.timeout = config_.replication_timeout;
+    inventory_shipper_ = std::make_unique<InventoryShipper>(*this, hosts, ic, InventoryShipper::Hooks{[this] { return route(); }});
+    host_store_ = std::make_shared<ReplicatedHostStore>(hosts, *inventory_shipper_);
+  }
+
   fm::FmClientConfig fc;
   fc.fm_node = config_.floating;
   fm_ = std::make_unique<fm::FmClient>(*this, fc);
@@ -297,6 +311,7 @@ std::unique_ptr<ServiceActions> ServiceManager::make_actions(const ServiceSpec& 
                                    else nested_.erase(service);
                                  }};
     host.overrides[std::type_index(typeid(fm::AlarmStore))] = store_;
+    if (host_store_) host.overrides[std::type_index(typeid(inv::HostStore))] = host_store_;
     return std::make_unique<NestedNodeActions>(std::move(host), spec.name, spec.config["role"].get<std::string>(),
                                                spec.config.value("config", nlohmann::json::object()));
   }
@@ -391,7 +406,8 @@ void ServiceManager::become_active(const char* rule, std::uint64_t term, std::op
   nobody_active_since_.reset();
   pending_.reset();
   want_alone_ = false;
-  alone_sticky_ = false;
+  // Back active after going alone: the claim stays Alone until the standby has caught up.
+  alone_sticky_ = witnesses_ && witnesses_->self_alone();
   term_ = term != 0 ? term : next_term();
   healthier_peer_since_.reset();
   set_role(Role::Active, rule);
@@ -399,12 +415,16 @@ void ServiceManager::become_active(const char* rule, std::uint64_t term, std::op
   replicator_->activate(term_);
   // The term marker: an empty write at the new term makes the term durable here (and on the standby).
   store_->submit(fm::WriteBatch{}, [](const fm::StoreStatus&) {});
+  // Before the services start: the nested mtce's first writes belong to this term's inventory stream.
+  if (inventory_shipper_) inventory_shipper_->activate(term_);
   for (auto& g : groups_)
     if (g->model() == RedundancyModel::OnePlusOne) g->go_active();
   replicator_->peer_update(link_->any_up() && link_->last_hello() && link_->last_hello()->role != Role::Active,
                            peer_at ? *peer_at : link_->last_hello() ? link_->last_hello()->position : core::LogPosition{},
                            link_->last_hello() && link_->last_hello()->in_sync,
                            link_->last_hello() ? link_->last_hello()->sync_epoch : 0);
+  if (inventory_shipper_)
+    inventory_shipper_->peer_update(link_->any_up() && link_->last_hello() && link_->last_hello()->role != Role::Active);
 }
 
 void ServiceManager::become_standby(const char* rule) {
@@ -417,6 +437,7 @@ void ServiceManager::become_standby(const char* rule) {
   if (was_active) {
     // The replicator first: writes still waiting are dropped unanswered before the services that made them go.
     replicator_->deactivate();
+    if (inventory_shipper_) inventory_shipper_->deactivate();
     for (auto& g : groups_)
       if (g->model() == RedundancyModel::OnePlusOne) g->go_standby();
   }
@@ -448,6 +469,7 @@ void ServiceManager::evaluate_with_peer(const Hello& p) {
   if (role_ == Role::Active) {
     replicator_->peer_update(p.role != Role::Active, p.position, p.in_sync, p.sync_epoch);
     replicator_->set_alone(false);
+    if (inventory_shipper_) inventory_shipper_->peer_update(p.role != Role::Active);  // also: retries
     if (p.role == Role::Active) {
       if (p.term > term_ || (p.term == term_ && config_.link.peer < name())) become_standby("higher-term");
       return;
@@ -483,6 +505,13 @@ void ServiceManager::evaluate_with_peer(const Hello& p) {
     if (role_ == Role::Initial) set_role(Role::Standby, "locked");
     return;
   }
+  // If we went on alone (perhaps before a restart we do not remember), we hold
+  // acknowledged writes the peer lacks, whatever the positions say (its term marker may look fresher).
+  if (witnesses_->configured() && witnesses_->self_alone()) return become_active("alone-replica");
+  // Else: "heard" may be old news: a slow network can deliver hellos seconds late, after the peer went active
+  // (and on alone) without us. The witnesses know better: while they report the peer alone or active at a
+  // term above what its hellos say, wait for its current hellos.
+  if (witnesses_->configured() && (witnesses_->peer_alone() || witnesses_->peer_active_above(p.term))) return;
   if (p.locked || mine > p.position) return become_active(p.locked ? "peer-locked" : "fresher-replica");
   if (mine == p.position && name() < config_.link.peer) return become_active("name-tie");
   if (role_ == Role::Initial) set_role(Role::Standby, "fresher-peer");
@@ -574,6 +603,7 @@ void ServiceManager::evaluate_alone() {
     }
     case Role::Active: {
       replicator_->peer_update(false, {}, false, 0);
+      if (inventory_shipper_) inventory_shipper_->peer_update(false);
       if (witnesses_->configured() && witnesses_->peer_active_above(term_)) {
         // The peer went active at a higher term: it cannot have seen us alone (claims), so we never were.
         want_alone_ = false;
@@ -787,6 +817,7 @@ nlohmann::json ServiceManager::status() const {
                  {"position", {{"term", pos.term}, {"seq", pos.seq}}},
                  {"waiting", replicator_->waiting()}};
   }
+  if (inventory_shipper_ && role_ == Role::Active) j["inventory_sync"] = inventory_shipper_->to_json();
   if (witnesses_) j["witnesses"] = witnesses_->to_json();
   auto groups = nlohmann::json::array();
   for (const auto& g : groups_) groups.push_back(g->to_json());

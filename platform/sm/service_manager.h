@@ -1,12 +1,15 @@
 // ServiceManager: role "sm-controller", one per controller of a 1+1 pair (StarlingX's sm, domain
 // "controller"). Decides which controller is active, runs the active-only service group (Roost's own
 // controller services as nested nodes: FM, maintenance/inventory, the floating endpoint), replicates the
-// FM alarm store to the standby, and serves `roost sm status` / swact.
+// FM alarm store to the standby (ack-gated) and the inventory's host store (not ack-gated:
+// replicated_host_store.h), and serves `roost sm status` / swact.
 //
 // Rules (docs/sm.md has the why of each; `rule` in the sm.role / sm.decision log records):
 //   Peer heard (any network):
 //     peer active, we are not           -> standby                                 (peer-active)
-//     nobody active                     -> the fresher replica (term, seq) goes active; equal: lower name
+//     nobody active                     -> the one the witnesses say went alone goes active (alone-replica);
+//                                          none while they say the peer did (or late hellos disagree with
+//                                          them); else the fresher replica (term, seq), equal: lower name
 //                                          (fresher-replica / name-tie; the other: fresher-peer)
 //     both active                       -> the higher term stays, the other goes standby at once (higher-term)
 //     active, peer healthier for fail_pending and eligible (standby, in sync) -> swact to it (health)
@@ -50,6 +53,9 @@ class FmClient;
 namespace roost::sm {
 
 class ReplicatedAlarmStore;
+class InventoryShipper;
+class InventoryApplier;
+class ReplicatedHostStore;
 
 struct ServiceManagerConfig {
   PeerLinkConfig link;
@@ -125,6 +131,11 @@ class ServiceManager final : public core::Node {
   std::unique_ptr<Replicator> replicator_;
   std::shared_ptr<ReplicatedAlarmStore> store_;
   std::unique_ptr<fm::FmClient> fm_;
+  // Inventory replication (replicated_host_store.h): the applier on every controller; the shipper and the
+  // store the active's nested mtce writes through only where an mtce service is configured.
+  std::unique_ptr<InventoryApplier> inventory_applier_;
+  std::unique_ptr<InventoryShipper> inventory_shipper_;
+  std::shared_ptr<ReplicatedHostStore> host_store_;
   std::vector<std::unique_ptr<ServiceGroup>> groups_;  // [0]: controller-services (1+1)
   std::map<std::string, core::Node*> nested_;          // service -> its running nested node
   Role role_ = Role::Initial;

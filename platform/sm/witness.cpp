@@ -24,8 +24,15 @@ WitnessResponder::WitnessResponder(core::Node& node) : node_(node), started_(nod
     const auto now = node_.now();
     auto& r = records_[p.from];
     r.heard = now;
-    r.term = p.term;
-    r.claim = p.claim;
+    // Only a newer ping's claim counts: pings on different networks overtake each other.
+    if (p.instance != r.instance || p.seq > r.seq) {
+      r.instance = p.instance;
+      r.seq = p.seq;
+      r.term = p.term;
+      r.claim = p.claim;
+      if (p.claim == Claim::Alone) r.alone_since_active = true;
+      if (p.claim == Claim::Active) r.alone_since_active = false;
+    }
     WitnessPong pong;
     pong.witness = node_.name();
     pong.seq = p.seq;
@@ -35,12 +42,14 @@ WitnessResponder::WitnessResponder(core::Node& node) : node_(node), started_(nod
       pong.heard_ms_ago.push_back(ms(now - rec.heard));
       pong.terms.push_back(rec.term);
       pong.claims.push_back(rec.claim);
+      pong.alone_since_active.push_back(rec.alone_since_active ? 1 : 0);
     }
     node_.send(from.node, from.network, pong);
   });
 }
 
-WitnessTracker::WitnessTracker(core::Node& node, Config config) : node_(node), config_(std::move(config)) {
+WitnessTracker::WitnessTracker(core::Node& node, Config config)
+    : node_(node), config_(std::move(config)), instance_(node.rng().next() | 1) {
   for (const auto& w : config_.witnesses) seen_[w];
   node_.on<WitnessPong>([this](const core::Peer& from, const WitnessPong& p) { on_pong(from, p); });
 }
@@ -69,7 +78,7 @@ void WitnessTracker::tick() {
 }
 
 void WitnessTracker::ping() {
-  WitnessPing ping{config_.self, ++seq_, term_, claim_};
+  WitnessPing ping{config_.self, ++seq_, term_, claim_, instance_};
   for (const auto& w : config_.witnesses)
     for (core::Network n : config_.networks) node_.send(w, n, ping);
 }
@@ -85,6 +94,8 @@ void WitnessTracker::on_pong(const core::Peer& from, const WitnessPong& p) {
   s.peer_heard_ms_ago.reset();
   s.peer_term = 0;
   s.peer_claim = Claim::None;
+  s.peer_alone_since_active = false;
+  s.self_alone_since_active = false;
   bool me_as_claimed = false;
   for (std::size_t i = 0; i < p.controllers.size(); ++i) {
     const std::uint64_t term = i < p.terms.size() ? p.terms[i] : 0;
@@ -93,8 +104,10 @@ void WitnessTracker::on_pong(const core::Peer& from, const WitnessPong& p) {
       if (i < p.heard_ms_ago.size()) s.peer_heard_ms_ago = p.heard_ms_ago[i];
       s.peer_term = term;
       s.peer_claim = claim;
+      s.peer_alone_since_active = i < p.alone_since_active.size() && p.alone_since_active[i] != 0;
     } else if (p.controllers[i] == config_.self) {
       me_as_claimed = term == term_ && claim == claim_;
+      s.self_alone_since_active = claim == Claim::Alone || (i < p.alone_since_active.size() && p.alone_since_active[i] != 0);
     }
   }
   // The answer to a ping sent before the claim says nothing about whether the witness has it.
@@ -155,7 +168,14 @@ bool WitnessTracker::claim_registered() const {
 
 bool WitnessTracker::peer_alone() const {
   return std::any_of(seen_.begin(), seen_.end(),
-                     [this](const auto& kv) { return fresh(kv.second) && kv.second.peer_claim == Claim::Alone; });
+                     [this](const auto& kv) {
+                       return fresh(kv.second) && (kv.second.peer_claim == Claim::Alone || kv.second.peer_alone_since_active);
+                     });
+}
+
+bool WitnessTracker::self_alone() const {
+  return std::any_of(seen_.begin(), seen_.end(),
+                     [this](const auto& kv) { return fresh(kv.second) && kv.second.self_alone_since_active; });
 }
 
 bool WitnessTracker::peer_active_above(std::uint64_t term) const {

@@ -40,6 +40,8 @@ class WitnessResponder {
     core::TimePoint heard{};
     std::uint64_t term = 0;
     Claim claim = Claim::None;
+    bool alone_since_active = false;
+    std::uint64_t instance = 0, seq = 0;  // of the newest ping whose claim was recorded
   };
   core::Node& node_;
   core::TimePoint started_;
@@ -86,8 +88,12 @@ class WitnessTracker {
   std::optional<bool> storage_hears_peer() const;
   // A majority has recorded our current claim (answers to pings sent since we made it).
   bool claim_registered() const;
-  // Some witness we reach reports the peer's last claim as Alone (however old).
+  // Some witness we reach reports the peer as having claimed Alone and not Active since (however old,
+  // across the peer's restarts).
   bool peer_alone() const;
+  // Some witness we reach reports that WE claimed Alone and not Active since: we hold acknowledged writes
+  // our peer may lack (we may have restarted since and forgotten).
+  bool self_alone() const;
   // Some witness we reach reports the peer going active or active at a term above `term`.
   bool peer_active_above(std::uint64_t term) const;
   nlohmann::json to_json() const;
@@ -100,6 +106,8 @@ class WitnessTracker {
     std::optional<std::int64_t> peer_heard_ms_ago;
     std::uint64_t peer_term = 0;
     Claim peer_claim = Claim::None;
+    bool peer_alone_since_active = false;
+    bool self_alone_since_active = false;
     bool mine_recorded = false;  // its record of us is our current claim, answering a ping sent after we made it
   };
   void tick();
@@ -111,6 +119,7 @@ class WitnessTracker {
   Config config_;
   std::map<std::string, Seen> seen_;
   std::uint64_t seq_ = 0;
+  std::uint64_t instance_ = 0;
   std::uint64_t claim_seq_ = 0;  // the first ping seq carrying the current claim
   std::uint64_t term_ = 0;
   Claim claim_ = Claim::None;

@@ -1,6 +1,7 @@
 #include "tests/support/sm_lab.h"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <thread>
 
@@ -140,6 +141,62 @@ std::vector<std::pair<double, double>> SmRealLab::unheld_windows() {
     if (moves[i].event == "floating.release" && moves[i + 1].event == "floating.claim")
       out.emplace_back(moves[i].wall, moves[i + 1].wall);
   return out;
+}
+
+double HelloArrivals::at_or_before(double t) const {
+  return last + std::floor((t - last) / period) * period;
+}
+
+HelloArrivals SmRealLab::hello_arrivals(const std::string& observer, std::chrono::milliseconds hello, int rounds,
+                                        std::chrono::milliseconds limit) {
+  if (rounds < 2) throw std::invalid_argument("sm lab: hello_arrivals needs at least 2 rounds");
+  const double period = std::chrono::duration<double>(hello).count();
+  constexpr double kSameRound = 0.010;  // one round's hellos (one per network) arrive within this
+  constexpr double kRegular = 0.005;    // a periodic round is this close to one period after the last
+  const std::string address = lab.address(observer, core::Network::Oam);
+  backends::BlockingHttpClient http(backends::HttpUrl{address, sm_lab::kSmRestPort, ""}, core::milliseconds(500));
+  // One poll: the counter and when the observer read it (between sending and receiving: the middle).
+  const auto poll = [&](double& at) -> std::uint64_t {
+    const double sent = RealLab::wall_now();
+    const auto r = http.get("/v1/sm/status");
+    const double received = RealLab::wall_now();
+    if (r.status != 200)
+      throw std::runtime_error("sm lab: GET /v1/sm/status at " + address + ": " +
+                               (r.status ? std::to_string(r.status) : backends::describe_failure(r)));
+    at = (sent + received) / 2;
+    return nlohmann::json::parse(r.body).at("peer").at("hellos").at("accepted").get<std::uint64_t>();
+  };
+  struct Round {
+    double at, error;
+  };
+  std::vector<Round> seen;  // the current run of regular rounds
+  double prev_at = 0;
+  std::uint64_t prev = poll(prev_at);
+  const double end = RealLab::wall_now() + std::chrono::duration<double>(limit).count();
+  while (RealLab::wall_now() < end) {
+    double at = 0;
+    const std::uint64_t count = poll(at);
+    if (count > prev) {
+      const Round r{(prev_at + at) / 2, (at - prev_at) / 2};
+      if (seen.empty() || r.at - seen.back().at > kSameRound) {
+        if (!seen.empty() && std::abs(r.at - seen.back().at - period) > kRegular) seen.clear();
+        seen.push_back(r);
+        if (static_cast<int>(seen.size()) == rounds) {
+          HelloArrivals out;
+          out.last = seen.back().at;
+          out.period = (seen.back().at - seen.front().at) / (rounds - 1);
+          for (const auto& s : seen) out.error = std::max(out.error, s.error);
+          out.rounds = rounds;
+          return out;
+        }
+      }
+    }
+    prev = count;
+    prev_at = at;
+  }
+  throw std::runtime_error("sm lab: " + observer + " did not see " + std::to_string(rounds) + " rounds of " +
+                           sm_lab_peer(observer) + "'s hellos one period apart within " +
+                           std::to_string(limit.count()) + " ms");
 }
 
 sim::SimConfig sm_lab_sim(const SmLabSpec& spec, const nlohmann::json& probe_config, std::uint64_t seed,

@@ -56,6 +56,17 @@ nlohmann::json sm_worker_config(const SmLabSpec& spec);
 std::vector<LabNode> sm_lab_nodes(const SmLabSpec& spec);
 LabFloating sm_lab_floating();
 
+// When a controller's peer's periodic hellos reach it, on the wall clock (RealLab::wall_now): for tests that
+// must know where in the hello cycle a fault lands (a loss is detected dead_ms after the last hello heard).
+struct HelloArrivals {
+  double last = 0;    // the newest round seen (its first hello)
+  double period = 0;  // measured between the rounds seen: the hello period plus the peer's timer lateness
+  double error = 0;   // bound on each arrival's estimate (the widest poll interval that saw one, halved)
+  int rounds = 0;     // regular rounds seen
+  // The round at or before `t` (extrapolated from `last` with `period`).
+  double at_or_before(double t) const;
+};
+
 // The real lab, started (every process ready), and what a client of the floating OAM address sees there:
 // the SM REST API (kSmRestPort) and the FM REST API (kFmRestPort) of whichever controller is active.
 struct SmRealLab {
@@ -78,6 +89,12 @@ struct SmRealLab {
   // From the roostd logs so far: the windows in which no node held the floating name, each [a
   // floating.release, the next floating.claim] (wall clock).
   std::vector<std::pair<double, double>> unheld_windows();
+  // Watches `observer`'s own SM status back to back on one keep-alive connection (its accepted-hello
+  // counter) until `rounds` rounds of its peer's hellos arrived one `hello` period apart (within 5 ms; a
+  // hello sent out of period, on a role or sync change, starts the count again). Throws
+  // std::runtime_error if that takes longer than `limit`.
+  HelloArrivals hello_arrivals(const std::string& observer, std::chrono::milliseconds hello, int rounds = 3,
+                               std::chrono::milliseconds limit = std::chrono::milliseconds(3000));
 
   RealLab lab;
   std::string floating_oam;
