@@ -453,7 +453,7 @@ void ServiceManager::evaluate() {
   if (link_->any_up() && link_->last_hello()) {
     lost_since_.reset();
     decided_this_loss_ = false;
-    pending_.reset();
+    if (link_->last_hello()->role == Role::Active) pending_.reset();
     want_alone_ = false;
     // The alone claim stays until the standby holds everything again: if we crashed before that, it must
     // not take over.
@@ -505,16 +505,33 @@ void ServiceManager::evaluate_with_peer(const Hello& p) {
     if (role_ == Role::Initial) set_role(Role::Standby, "locked");
     return;
   }
-  // If we went on alone (perhaps before a restart we do not remember), we hold
-  // acknowledged writes the peer lacks, whatever the positions say (its term marker may look fresher).
-  if (witnesses_->configured() && witnesses_->self_alone()) return become_active("alone-replica");
+  // If we went on alone (perhaps before a restart we do not remember), we hold acknowledged writes the peer
+  // lacks, whatever the positions say (its term marker may look fresher).
+  if (witnesses_->configured() && witnesses_->self_alone()) return activate_registered("alone-replica", p.term);
   // Else: "heard" may be old news: a slow network can deliver hellos seconds late, after the peer went active
   // (and on alone) without us. The witnesses know better: while they report the peer alone or active at a
   // term above what its hellos say, wait for its current hellos.
-  if (witnesses_->configured() && (witnesses_->peer_alone() || witnesses_->peer_active_above(p.term))) return;
-  if (p.locked || mine > p.position) return become_active(p.locked ? "peer-locked" : "fresher-replica");
-  if (mine == p.position && name() < config_.link.peer) return become_active("name-tie");
+  if (witnesses_->configured() && (witnesses_->peer_alone() || witnesses_->peer_active_above(p.term))) return cancel_pending();
+  if (p.locked || mine > p.position) return activate_registered(p.locked ? "peer-locked" : "fresher-replica", p.term);
+  if (mine == p.position && name() < config_.link.peer) return activate_registered("name-tie", p.term);
+  cancel_pending();
   if (role_ == Role::Initial) set_role(Role::Standby, "fresher-peer");
+}
+
+void ServiceManager::activate_registered(const char* rule, std::uint64_t peer_term) {
+  // Even with the peer heard, go active only once a majority of the witnesses has recorded our going-active
+  // claim, checking their (post-claim, so current) word on the peer: the hellos we decided on may be late.
+  if (!witnesses_->configured()) return become_active(rule);
+  if (!pending_) {
+    pending_ = Pending{rule, next_term()};
+    update_claim();
+  }
+  pending_->rule = rule;
+  if (!witnesses_->claim_registered()) return;
+  if (!witnesses_->self_alone() && (witnesses_->peer_alone() || witnesses_->peer_active_above(peer_term))) return cancel_pending();
+  const auto p = *pending_;
+  pending_.reset();
+  become_active(p.rule, p.term);
 }
 
 std::pair<ServiceManager::Side, const char*> ServiceManager::split_winner() const {

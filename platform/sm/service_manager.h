@@ -110,6 +110,8 @@ class ServiceManager final : public core::Node {
   void become_active(const char* rule, std::uint64_t term = 0, std::optional<core::LogPosition> peer_at = std::nullopt);
   void update_claim();
   void cancel_pending();
+  // With the peer heard and nobody active: active once a majority of the witnesses has our claim.
+  void activate_registered(const char* rule, std::uint64_t peer_term);
   void become_standby(const char* rule);
   std::uint64_t next_term() const;
   int health() const;
