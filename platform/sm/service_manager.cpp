@@ -769,6 +769,14 @@ void ServiceManager::interface_alarm(core::Network n, bool up) {
 }
 
 void ServiceManager::sync_changed(SyncState s) {
+  // Back in sync after going alone: withdraw the Alone claim at once (its ping leaves before the hello that
+  // tells the standby it is in sync), or a standby that must take over a moment later would still find it
+  // at the witnesses and stay out.
+  if (s == SyncState::InSync && role_ == Role::Active && witnesses_) {
+    alone_sticky_ = false;
+    if (link_ && link_->any_up()) want_alone_ = false;
+    update_claim();
+  }
   // The standby learns it is in sync (and may take over) from our hellos: tell it now, not a period later.
   if (link_) link_->send_now();
   const std::string entity = "service_domain=" + std::string(kDomain) + ".service_group=" + kControllerGroup;
