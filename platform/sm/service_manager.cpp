@@ -48,10 +48,7 @@ class FloatingNameActions final : public ServiceActions {
   }
   std::string_view kind() const override { return "internal"; }
   void start(ActionDone done) override {
-    later([this, done = std::move(done)] {
-      held_ = node_.env().claim_floating(name_);
-      done(held_ ? ActionResult{} : ActionResult{false, "cannot claim the floating name " + name_});
-    });
+    attempt(std::make_shared<ActionDone>(std::move(done)), 0);
   }
   void stop(ActionDone done) override {
     later([this, done = std::move(done)] {
@@ -69,11 +66,23 @@ class FloatingNameActions final : public ServiceActions {
   }
 
  private:
-  void later(std::function<void()> fn) {
-    node_.after(core::Duration::zero(), [alive = std::weak_ptr<bool>(alive_), fn = std::move(fn)] {
+  // The previous holder (the peer, in another process) may still be letting go: retry for a short while
+  // before failing the start, rather than failing the whole group on a race of a few milliseconds.
+  void attempt(std::shared_ptr<ActionDone> done, int tries) {
+    after(tries == 0 ? core::Duration::zero() : core::milliseconds(20), [this, done, tries] {
+      held_ = node_.env().claim_floating(name_);
+      if (held_) return (*done)({});
+      if (tries + 1 < kClaimTries) return attempt(done, tries + 1);
+      (*done)({false, "cannot claim the floating name " + name_});
+    });
+  }
+  static constexpr int kClaimTries = 25;  // about 0.5 s
+  void after(core::Duration d, std::function<void()> fn) {
+    node_.after(d, [alive = std::weak_ptr<bool>(alive_), fn = std::move(fn)] {
       if (!alive.expired()) fn();
     });
   }
+  void later(std::function<void()> fn) { after(core::Duration::zero(), std::move(fn)); }
   core::Node& node_;
   std::string name_;
   bool held_ = false;
@@ -708,6 +717,9 @@ void ServiceManager::start_swact(const char* rule, bool force, std::function<voi
     }
     finish(true, "", peer);
     become_standby(rule);
+    // Let go of the floating name now, not when the group's stop gets to it: the peer claims it as soon
+    // as it takes over, from another process, and a bind that finds it still held fails.
+    env().release_floating(config_.floating);
     TakeoverRequest req;
     req.term = term_;
     req.position_term = final_pos.term;
