@@ -120,6 +120,12 @@ bool NodeHost::reboot(std::string_view reason) {
   return true;
 }
 
+void NodeHost::cancel_reboot() {
+  if (!reboot_timer_) return;
+  reboot_timer_.reset();  // destroying the timer cancels its wait: the boot handler sees operation_aborted
+  runtime_log(core::LogLevel::Info, "node.reboot_cancelled", {});
+}
+
 void NodeHost::runtime_log(core::LogLevel level, std::string_view event, core::LogFields fields) {
   ctx_.sink.write(ctx_.now(), config_.spec.name, level, event, fields);
 }

@@ -73,6 +73,9 @@ class NodeHost final : public core::Env {
   void stop(std::string_view reason);
 
   bool up() const { return node_ != nullptr; }
+  std::uint64_t incarnation() const { return incarnation_; }
+  // Drops a pending Env::reboot's boot (the node then stays down until started again).
+  void cancel_reboot();
   core::Node* node() { return node_.get(); }
   const HostedNode& config() const { return config_; }
   // Routes served on the node's address on `net` (the call endpoint is one); survives restarts.

@@ -14,8 +14,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
+#include "backends/admin_api.h"
 #include "backends/directory.h"
 #include "backends/http_client.h"
+#include "backends/http_server.h"
 #include "backends/node_host.h"
 #include "platform/roles.h"
 
@@ -63,6 +65,7 @@ struct RealRuntime::Impl {
   }
 
   void teardown(std::string_view reason) {
+    if (admin) admin->stop();
     for (auto& h : hosts) h->stop(reason);
     http.close();
   }
@@ -81,6 +84,8 @@ struct RealRuntime::Impl {
   RuntimeContext ctx;
   std::vector<std::unique_ptr<NodeHost>> hosts;
   std::unordered_map<std::string, NodeHost*> by_name;
+  std::shared_ptr<HttpRouter> admin_router;
+  std::unique_ptr<HttpListener> admin;  // the admin API (admin_api.h), when config.admin asks for it
   bool started = false;
   std::atomic<bool> stopped{false};
 };
@@ -114,12 +119,25 @@ void RealRuntime::start() {
     s.teardown("start failed");
     throw;
   }
-  log(core::LogLevel::Info, "runtime.ready",
-      {{"nodes", s.hosts.size()},
-       {"peers", s.config.peers.size()},
-       {"datagram_port", s.config.ports.datagram},
-       {"call_port", s.config.ports.call},
-       {"pid", static_cast<std::int64_t>(getpid())}});
+  if (s.config.admin) {
+    s.admin_router = make_admin_router(*this);
+    s.admin = std::make_unique<HttpListener>(
+        s.io, s.config.admin->address, s.config.admin->port, s.admin_router,
+        [this](core::LogLevel l, std::string_view e, core::LogFields f) { log(l, e, std::move(f)); });
+    try {
+      s.admin->start();
+    } catch (const std::exception& e) {
+      s.teardown("start failed");
+      throw StartError(std::string("admin API: ") + e.what());
+    }
+  }
+  core::LogFields ready{{"nodes", s.hosts.size()},
+                        {"peers", s.config.peers.size()},
+                        {"datagram_port", s.config.ports.datagram},
+                        {"call_port", s.config.ports.call},
+                        {"pid", static_cast<std::int64_t>(getpid())}};
+  if (s.admin) ready.emplace_back("admin", admin_endpoint());
+  log(core::LogLevel::Info, "runtime.ready", std::move(ready));
 }
 
 void RealRuntime::run() {
@@ -182,6 +200,58 @@ void RealRuntime::restart_node(const std::string& name) {
     throw StartError(e.what());
   }
   h.start_node();
+}
+
+namespace {
+RealRuntime::HostedNodeState state_of(const NodeHost& h) {
+  const auto& spec = h.config().spec;
+  return {spec.name, spec.role, spec.site, h.up(), h.incarnation()};
+}
+}  // namespace
+
+std::vector<RealRuntime::HostedNodeState> RealRuntime::hosted_nodes() const {
+  std::vector<HostedNodeState> out;
+  out.reserve(impl_->hosts.size());
+  for (const auto& h : impl_->hosts) out.push_back(state_of(*h));
+  return out;
+}
+
+std::optional<RealRuntime::HostedNodeState> RealRuntime::hosted_node(const std::string& name) const {
+  auto it = impl_->by_name.find(name);
+  if (it == impl_->by_name.end()) return std::nullopt;
+  return state_of(*it->second);
+}
+
+bool RealRuntime::halt_node(const std::string& name, std::string_view reason) {
+  auto& h = impl_->host(name);
+  h.cancel_reboot();
+  if (!h.up()) return false;
+  h.stop(reason);
+  return true;
+}
+
+bool RealRuntime::start_stopped_node(const std::string& name) {
+  auto& h = impl_->host(name);
+  if (h.up()) return false;
+  h.cancel_reboot();  // started now: the pending boot must not start it a second time
+  try {
+    h.bind();
+  } catch (const std::exception& e) {
+    throw StartError(e.what());
+  }
+  try {
+    h.start_node();
+  } catch (...) {
+    h.stop("start failed");  // closes what bind() opened
+    throw;
+  }
+  return true;
+}
+
+std::string RealRuntime::admin_endpoint() const {
+  if (!impl_->admin) return "";
+  const auto& a = *impl_->config.admin;
+  return (a.address.find(':') != std::string::npos ? "[" + a.address + "]" : a.address) + ":" + std::to_string(a.port);
 }
 
 HttpRouter& RealRuntime::router(const std::string& node, core::Network net) { return impl_->host(node).router(net); }

@@ -11,8 +11,11 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "backends/http_router.h"
 #include "backends/log_sink.h"
@@ -70,6 +73,24 @@ class RealRuntime {
   // would. Call from the runtime's thread. Throw std::invalid_argument for a name not hosted here.
   void stop_node(const std::string& name);
   void restart_node(const std::string& name);
+  // What the admin API (admin_api.h) shows of a hosted node, and stops and starts. Runtime's thread only.
+  struct HostedNodeState {
+    std::string name, role, site;
+    bool up = false;
+    std::uint64_t incarnation = 0;  // how many times it was started (0: never)
+  };
+  std::vector<HostedNodeState> hosted_nodes() const;
+  std::optional<HostedNodeState> hosted_node(const std::string& name) const;  // nullopt: not hosted here
+  // Stops the node and keeps it down (a pending Env::reboot is cancelled) until start_stopped_node.
+  // false if it was already down. std::invalid_argument for a name not hosted here.
+  bool halt_node(const std::string& name, std::string_view reason);
+  // Binds the addresses of a node that is down and starts its next incarnation; false if it was up.
+  // Throws StartError (an address cannot be bound) or ConfigError (the role rejects its config); the node
+  // is left down then.
+  bool start_stopped_node(const std::string& name);
+  // The admin API's address:port once start() opened it (RuntimeConfig::admin), else "".
+  std::string admin_endpoint() const;
+
   // The router of `node`'s HTTP listener on `net` (to add REST routes); the call endpoint is already there.
   HttpRouter& router(const std::string& node, core::Network net);
 

@@ -1,6 +1,7 @@
 #include "backends/runtime_config.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <fstream>
 #include <set>
@@ -114,7 +115,40 @@ PortConfig parse_ports(const nlohmann::json& v, const std::string& path) {
   return p;
 }
 
+AdminConfig parse_admin(const nlohmann::json& v, const std::string& path) {
+  expect_object(v, path);
+  only_keys(v, path, {"address", "port"});
+  AdminConfig a;
+  if (v.contains("address")) a.address = expect_string(v["address"], join(path, "address"));
+  if (!is_ip_address(a.address)) throw ConfigError(join(path, "address"), "\"" + a.address + "\" is not an IP address");
+  if (!is_loopback_address(a.address))
+    throw ConfigError(join(path, "address"),
+                      a.address + " is not a loopback address (the admin API has no authentication: 127.0.0.0/8 or ::1)");
+  if (!v.contains("port")) throw ConfigError(join(path, "port"), "missing (the admin API's TCP port)");
+  a.port = static_cast<std::uint16_t>(expect_unsigned(v["port"], join(path, "port"), 1, 65535));
+  return a;
+}
+
 }  // namespace
+
+bool is_loopback_address(const std::string& address) {
+  in_addr v4{};
+  if (inet_pton(AF_INET, address.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  return inet_pton(AF_INET6, address.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+}
+
+AdminConfig parse_admin_listen(const std::string& text, const std::string& path) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
+    throw ConfigError(path, "\"" + text + "\" is not ADDRESS:PORT (e.g. 127.0.0.1:7499)");
+  std::string address = text.substr(0, colon);
+  if (address.size() > 2 && address.front() == '[' && address.back() == ']') address = address.substr(1, address.size() - 2);
+  const std::string port = text.substr(colon + 1);
+  if (port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5)
+    throw ConfigError(path, "\"" + port + "\" in \"" + text + "\" is not a port number");
+  return parse_admin(nlohmann::json{{"address", address}, {"port", std::stoul(port)}}, path);
+}
 
 std::optional<core::LogLevel> parse_log_level(std::string_view s) {
   for (auto l : {core::LogLevel::Debug, core::LogLevel::Info, core::LogLevel::Warn, core::LogLevel::Error})
@@ -125,11 +159,12 @@ std::optional<core::LogLevel> parse_log_level(std::string_view s) {
 
 RuntimeConfig parse_runtime_config(const nlohmann::json& j, const core::RoleRegistry& roles) {
   expect_object(j, "");
-  only_keys(j, "", {"seed", "log", "ports", "nodes", "peers", "data_dir", "floating"});
+  only_keys(j, "", {"seed", "log", "ports", "nodes", "peers", "data_dir", "floating", "admin"});
   RuntimeConfig c;
   if (j.contains("seed")) c.seed = expect_unsigned(j["seed"], "seed", 0, UINT64_MAX);
   if (j.contains("log")) c.log = parse_log(j["log"], "log");
   if (j.contains("ports")) c.ports = parse_ports(j["ports"], "ports");
+  if (j.contains("admin")) c.admin = parse_admin(j["admin"], "admin");
   if (j.contains("data_dir")) {
     c.data_dir = expect_string(j["data_dir"], "data_dir");
     if (c.data_dir->empty()) throw ConfigError("data_dir", "must not be empty");
@@ -261,6 +296,7 @@ nlohmann::json RuntimeConfig::to_json() const {
     j["floating"] = nlohmann::json::array();
     for (const auto& f : floating) j["floating"].push_back({{"name", f.name}, {"addresses", addrs(f.addresses)}});
   }
+  if (admin) j["admin"] = {{"address", admin->address}, {"port", admin->port}};
   return j;
 }
 

@@ -9,7 +9,8 @@
 //     "nodes": [ {"name": "controller-0", "role": "pulse-controller", "site": "lab", "config": {...},
 //                 "addresses": {"mgmt": "127.0.1.1", "cluster-host": "127.0.2.1", "oam": "127.0.3.1"}} ],
 //     "peers": [ {"name": "worker-0", "addresses": {"mgmt": "127.0.1.2"}} ],
-//     "floating": [ {"name": "controller", "addresses": {"mgmt": "127.0.1.100", "oam": "127.0.3.100"}} ] }
+//     "floating": [ {"name": "controller", "addresses": {"mgmt": "127.0.1.100", "oam": "127.0.3.100"}} ],
+//     "admin": {"address": "127.0.0.1", "port": 7499} }   (optional: roostd's admin API, admin_api.h)
 //
 // Each node has one address per network it is attached to, and every node listens on the same ports on
 // its own addresses, so an address alone says which node (and network) a packet is for.
@@ -19,6 +20,10 @@
 // claim one, or that sends to one, lists it: the claiming node binds the addresses (so only one node on
 // the machine, or in the lab, can hold them at a time), every other node sends to them. A floating name
 // must differ from every node and peer name, and its addresses from every other address of the config.
+//
+// "admin" (optional): where roostd serves its admin API (backends/admin_api.h: list the hosted nodes, stop
+// and start one of them while the process keeps running). It has no authentication, so the address must
+// be a loopback address.
 #pragma once
 
 #include <cstdint>
@@ -83,6 +88,12 @@ struct PortConfig {
   std::uint16_t call = 7401;
 };
 
+// roostd's admin API listener (admin_api.h); the address is a loopback address.
+struct AdminConfig {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 0;
+};
+
 struct RuntimeConfig {
   std::uint64_t seed = 1;
   LogConfig log;
@@ -93,6 +104,7 @@ struct RuntimeConfig {
   std::vector<HostedNode> nodes;  // hosted by this process
   std::vector<PeerNode> peers;    // hosted elsewhere: the directory of where to reach them
   std::vector<FloatingName> floating;  // claimed by a node at run time (see the header comment)
+  std::optional<AdminConfig> admin;    // none: no admin API
 
   // The floating name `name`, or nullptr.
   const FloatingName* find_floating(const std::string& name) const;
@@ -106,5 +118,10 @@ RuntimeConfig parse_runtime_config(const nlohmann::json& j, const core::RoleRegi
 RuntimeConfig load_runtime_config(const std::string& file, const core::RoleRegistry& roles);
 
 std::optional<core::LogLevel> parse_log_level(std::string_view s);
+
+// "ADDRESS:PORT" (roostd --admin, or the "admin" object's fields): a loopback IPv4/IPv6 address ("[::1]:7499"
+// for IPv6) and a port in [1, 65535]. Throws ConfigError at `path` naming what is wrong.
+AdminConfig parse_admin_listen(const std::string& text, const std::string& path);
+bool is_loopback_address(const std::string& address);
 
 }  // namespace roost::backends

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "harness/fault_kinds.h"
+#include "harness/fleet.h"
 #include "harness/json_check.h"
 
 namespace roost::harness {
@@ -82,6 +83,7 @@ std::string describe_fault(const sim::FaultSpec& f) {
 }
 
 std::string describe(const Expectation& e, const std::vector<sim::FaultSpec>& faults) {
+  if (e.fleet) return describe_fleet_check(*e.fleet);
   std::string out = e.event;
   if (e.node) out += " on " + *e.node;
   for (std::size_t i = 0; i < e.fields.size(); ++i) {
@@ -109,6 +111,7 @@ std::string describe(const Expectation& e, const std::vector<sim::FaultSpec>& fa
 
 ExpectationOutcome evaluate(const Expectation& e, const sim::SimConfig& config,
                             const std::vector<sim::TraceRecord>& trace) {
+  if (e.fleet) return evaluate_fleet_check(*e.fleet, config, trace);
   ExpectationOutcome o;
   core::TimePoint anchor{};
   core::TimePoint from{};

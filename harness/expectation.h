@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,8 @@
 #include "sim/simulation.h"
 
 namespace roost::harness {
+
+struct FleetCheck;  // harness/fleet.h
 
 // A condition on one field of a record: equal to a value, one of a set, or none of a set.
 struct FieldMatcher {
@@ -46,6 +49,9 @@ struct Expectation {
   std::optional<std::size_t> after_fault;
   FaultEdge from = FaultEdge::Start;
   std::optional<std::pair<double, double>> within_s;  // delay after the fault edge, inclusive
+  // An "expect" entry with "fleet" instead of "event": a check on every instance of a fleet fault
+  // (harness/fleet.h); the other fields are unused then, `event` is "fleet".
+  std::shared_ptr<const FleetCheck> fleet;
 
   bool selects(const sim::TraceRecord& r) const;
 };

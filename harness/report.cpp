@@ -17,6 +17,7 @@ constexpr std::string_view kStyle = R"css(
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 auto; max-width: 1000px;
        padding: 24px; color: #222; }
 h1 { margin: 0 0 4px; font-size: 24px; } h2 { font-size: 17px; margin: 28px 0 8px; }
+h3 { font-size: 14px; margin: 16px 0 4px; }
 .badge { display: inline-block; padding: 2px 10px; border-radius: 12px; color: #fff; font-weight: 600;
          font-size: 13px; vertical-align: middle; margin-left: 8px; }
 .pass { background: var(--pass); } .fail { background: var(--fail); }
@@ -166,8 +167,13 @@ std::string report_html(const json& r) {
                     " · Roost</title><style>" + std::string(kStyle) + "</style></head><body>\n";
   out += header(r);
   out += "\n<section><h2>Expectations</h2>" + expectations_table(r) + "</section>";
-  out += "\n<section><h2>Timeline</h2><p class=\"note\">Faults as bars from start to end; each mark is one notable "
-         "trace record on that node (hover for details).</p>" + timeline_svg(r) + legend(r) + "</section>";
+  if (r.contains("fleet")) {
+    // A lane per node does not scale to a fleet: its own section has the figures that do.
+    out += "\n" + fleet_section_html(r);
+  } else {
+    out += "\n<section><h2>Timeline</h2><p class=\"note\">Faults as bars from start to end; each mark is one notable "
+           "trace record on that node (hover for details).</p>" + timeline_svg(r) + legend(r) + "</section>";
+  }
   out += "\n<section><h2>Detection latency</h2>" + detection_table(r) + "</section>";
   out += "\n<section><h2>Trace events over time</h2><p class=\"note\">Records per " +
          html::num(r["event_timeline"].value("bucket_s", 1.0)) + " s of simulated time, stacked by event.</p>" +

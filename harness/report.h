@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +17,13 @@ std::string report_html(const nlohmann::json& result);
 std::string timeline_svg(const nlohmann::json& result);
 std::string event_chart_svg(const nlohmann::json& result);
 std::string activity_svg(const nlohmann::json& result);
+
+// A fleet run's section (result["fleet"], harness/fleet.h) and its figures.
+std::string fleet_section_html(const nlohmann::json& result);
+std::string fleet_online_svg(const nlohmann::json& result);
+std::string fleet_alarms_svg(const nlohmann::json& result);
+// `stats` is a fault kind's "detection" or "recovery" entry (with its "histogram").
+std::string latency_histogram_svg(const nlohmann::json& stats, std::string_view label);
 
 // Event name -> colour, shared by the figures and their legend (most frequent events first).
 std::map<std::string, std::string> event_colours(const nlohmann::json& result);

@@ -56,22 +56,39 @@ json nodes_json(const sim::SimConfig& c) {
 
 // When the simulation reports applying (fault.start) and healing (fault.end) a fault: the first record
 // of that event at the fault's time, of its kind and label, not already claimed by an earlier fault.
-std::optional<double> applied_at(const std::vector<sim::TraceRecord>& trace, std::string_view event,
-                                 const sim::FaultSpec& f, core::TimePoint t, std::vector<bool>& claimed) {
-  for (std::size_t i = 0; i < trace.size(); ++i) {
-    const auto& r = trace[i];
-    if (claimed[i] || r.node != "sim" || r.event != event || r.t != t) continue;
-    const json fields = to_json(r.fields);
-    if (fields.value("kind", "") != fault_kind_name(f.kind) || fields.value("label", "") != f.label) continue;
-    claimed[i] = true;
-    return core::to_seconds(r.t);
+// The simulation's records are indexed by (event, time) first: a fleet has thousands of faults.
+class FaultRecords {
+ public:
+  explicit FaultRecords(const std::vector<sim::TraceRecord>& trace) : trace_(trace) {
+    for (std::size_t i = 0; i < trace.size(); ++i) {
+      const auto& r = trace[i];
+      if (r.node == "sim" && (r.event == "fault.start" || r.event == "fault.end"))
+        by_time_[{r.event, r.t}].push_back(i);
+    }
   }
-  return std::nullopt;
-}
+
+  std::optional<double> applied_at(std::string_view event, const sim::FaultSpec& f, core::TimePoint t) {
+    auto it = by_time_.find({std::string(event), t});
+    if (it == by_time_.end()) return std::nullopt;
+    for (std::size_t& i : it->second) {
+      if (i == kClaimed) continue;
+      const json fields = to_json(trace_[i].fields);
+      if (fields.value("kind", "") != fault_kind_name(f.kind) || fields.value("label", "") != f.label) continue;
+      i = kClaimed;
+      return core::to_seconds(t);
+    }
+    return std::nullopt;
+  }
+
+ private:
+  static constexpr std::size_t kClaimed = static_cast<std::size_t>(-1);
+  const std::vector<sim::TraceRecord>& trace_;
+  std::map<std::pair<std::string, core::TimePoint>, std::vector<std::size_t>> by_time_;
+};
 
 json faults_json(const sim::SimConfig& c, const std::vector<sim::TraceRecord>& trace) {
   json out = json::array();
-  std::vector<bool> claimed(trace.size(), false);
+  FaultRecords records(trace);
   for (std::size_t i = 0; i < c.faults.size(); ++i) {
     const sim::FaultSpec& f = c.faults[i];
     json j = {{"index", i},
@@ -91,8 +108,8 @@ json faults_json(const sim::SimConfig& c, const std::vector<sim::TraceRecord>& t
       j["crash_loop"] = f.crash_loop;
     }
     // What the trace says actually happened (null: the simulation never reported it).
-    j["started_s"] = optional_json(applied_at(trace, "fault.start", f, f.at, claimed));
-    j["ended_s"] = f.until ? optional_json(applied_at(trace, "fault.end", f, *f.until, claimed)) : json(nullptr);
+    j["started_s"] = optional_json(records.applied_at("fault.start", f, f.at));
+    j["ended_s"] = f.until ? optional_json(records.applied_at("fault.end", f, *f.until)) : json(nullptr);
     out.push_back(std::move(j));
   }
   return out;
@@ -219,7 +236,7 @@ json notable_json(const std::vector<sim::TraceRecord>& trace, std::size_t limit)
 json result_json(const RunOutput& run, const ResultOptions& options) {
   const Scenario& s = run.scenario;
   const double duration_s = core::to_seconds(s.config.duration);
-  return {{"roost_result", kResultFormatVersion},
+  json out = {{"roost_result", kResultFormatVersion},
           {"roost_version", roost_version()},
           {"simgrid_version", simgrid_version()},
           {"scenario", {{"name", s.meta.name}, {"description", s.meta.description}, {"file", s.meta.file}}},
@@ -238,6 +255,8 @@ json result_json(const RunOutput& run, const ResultOptions& options) {
           {"event_timeline", timeline_json(run.sim.trace, duration_s)},
           {"activity", activity_json(run.samples)},
           {"notable", notable_json(run.sim.trace, options.notable_limit)}};
+  if (s.fleet) out["fleet"] = fleet_result_json(*s.fleet, s.config, run.sim, run.peak_rss_mb);
+  return out;
 }
 
 }  // namespace roost::harness

@@ -34,8 +34,9 @@ constexpr std::array kTopFields{
     FieldRule{"description", kString},          FieldRule{"seed", kInteger},
     FieldRule{"duration_s", kNumber, true},     FieldRule{"lan_mode", kString},
     FieldRule{"trace_level", kString},          FieldRule{"defaults", kObject},
-    FieldRule{"sites", kArray, true},           FieldRule{"faults", kArray},
+    FieldRule{"sites", kArray},                 FieldRule{"faults", kArray},
     FieldRule{"expect", kArray},               FieldRule{"ha_check", kObject},
+    FieldRule{"fleet", kObject},
 };
 constexpr std::array kHaCheckFields{FieldRule{"mode", kString, true}};
 constexpr std::array kDefaultsFields{FieldRule{"lan", kObject}, FieldRule{"wan", kObject},
@@ -54,6 +55,7 @@ constexpr std::array kExpectFields{FieldRule{"description", kString}, FieldRule{
                                    FieldRule{"count", kInteger | kObject}, FieldRule{"after_fault", kInteger | kString},
                                    FieldRule{"from", kString},        FieldRule{"within_s", kArray}};
 constexpr std::array kCountFields{FieldRule{"min", kInteger}, FieldRule{"max", kInteger}};
+constexpr std::array kFleetExpectFields{FieldRule{"description", kString}, FieldRule{"fleet", kObject, true}};
 
 // The node name the simulation writes its own records under (fault.* events).
 constexpr std::string_view kSimNode = "sim";
@@ -117,8 +119,15 @@ class ScenarioReader {
     }
     read_top(doc);
     if (const json* d = get_field(doc, "defaults"); d && d->is_object()) read_defaults(*d);
-    if (const json* s = get_field(doc, "sites"); s && s->is_array()) read_sites(*s);
+    const json* fleet = get_field(doc, "fleet");
+    if (const json* s = get_field(doc, "sites"); s && s->is_array()) read_sites(*s, fleet != nullptr);
+    else if (!get_field(doc, "sites") && !fleet) c_.error("$", "missing required field \"sites\" (or a \"fleet\")");
+    if (fleet && fleet->is_object()) read_fleet(doc, *fleet);
     if (const json* f = get_field(doc, "faults"); f && f->is_array()) read_faults(*f);
+    if (fleet_) {
+      place_fleet_faults(*fleet_, out_.config);
+      out_.fleet = fleet_;
+    }
     if (const json* e = get_field(doc, "expect"); e && e->is_array()) read_expectations(*e);
     if (const json* h = get_field(doc, "ha_check"); h && h->is_object()) read_ha_check(*h);
     return std::move(out_);
@@ -199,8 +208,33 @@ class ScenarioReader {
     });
   }
 
-  void read_sites(const json& sites) {
-    if (sites.empty()) c_.error("$.sites", "a scenario needs at least one site");
+  // The fleet's sites follow the explicit ones; its nodes can be named by explicit faults and expectations.
+  void read_fleet(const json& doc, const json& fleet) {
+    const json* defaults = get_field(doc, "defaults");
+    const json* uplink = get_field(fleet, "uplink");
+    if (defaults && get_field(*defaults, "backbone") && uplink && get_field(*uplink, "backbone"))
+      c_.error("$.fleet.uplink.backbone", "the backbone is also given in $.defaults.backbone: give it in one place");
+    const std::size_t first = out_.config.sites.size();
+    auto plan = expand_fleet(fleet, "$.fleet", c_, out_.config.seed, duration_s_, out_.config);
+    if (!plan) return;
+    const std::set<std::string> explicit_sites(site_names_.begin(), site_names_.end());
+    for (std::size_t i = first; i < out_.config.sites.size(); ++i) {
+      const auto& site = out_.config.sites[i];
+      if (explicit_sites.count(site.name))
+        c_.error("$.fleet", "the fleet's site " + in_quotes(site.name) + " is also a site of $.sites");
+      site_names_.push_back(site.name);
+      for (const auto& n : site.nodes) {
+        if (auto [it, fresh] = node_paths_.emplace(n.node.name, "$.fleet"); !fresh)
+          c_.error("$.fleet", "the fleet's node " + in_quotes(n.node.name) + " is also declared at " + it->second);
+        node_names_.push_back(n.node.name);
+        node_networks_[n.node.name] = n.networks;
+      }
+    }
+    fleet_ = std::make_shared<FleetPlan>(std::move(*plan));
+  }
+
+  void read_sites(const json& sites, bool with_fleet) {
+    if (sites.empty() && !with_fleet) c_.error("$.sites", "a scenario needs at least one site");
     std::map<std::string, std::string> site_paths;
     for (std::size_t i = 0; i < sites.size(); ++i) {
       const std::string path = index("$.sites", i);
@@ -471,6 +505,16 @@ class ScenarioReader {
   }
 
   std::optional<Expectation> read_expectation(const json& j, const std::string& path) {
+    if (j.is_object() && j.contains("fleet")) {
+      if (!c_.check_object(j, path, kFleetExpectFields)) return std::nullopt;
+      Expectation e;
+      e.description = get_string(j, "description").value_or("");
+      e.event = "fleet";
+      if (const json* f = get_field(j, "fleet"); f && f->is_object())
+        e.fleet = read_fleet_check(*f, child(path, "fleet"), c_, fleet_);
+      if (!e.fleet) return std::nullopt;
+      return e;
+    }
     if (!c_.check_object(j, path, kExpectFields)) return std::nullopt;
     Expectation e;
     e.description = get_string(j, "description").value_or("");
@@ -597,6 +641,7 @@ class ScenarioReader {
   std::map<std::string, std::vector<core::Network>> node_networks_;
   std::vector<std::string> site_names_;
   std::vector<std::pair<std::string, std::string>> floating_paths_;  // every site's floating names, with paths
+  std::shared_ptr<FleetPlan> fleet_;
 };
 
 // The last word belongs to the simulation, which builds every node once: that is where a role judges its
@@ -610,11 +655,13 @@ void check_with_simulation(const Scenario& s, const core::RoleRegistry& roles, J
     const std::string_view prefix = "simulation config: ";
     if (message.rfind(prefix, 0) == 0) message.erase(0, prefix.size());
     std::string path = "$";
+    // The fleet's sites come after the explicit ones: a complaint about one of its nodes is the fleet's.
+    const std::size_t explicit_sites = s.fleet ? s.fleet->first_site : s.config.sites.size();
     for (std::size_t i = 0; i < s.config.sites.size(); ++i)
       for (std::size_t k = 0; k < s.config.sites[i].nodes.size(); ++k) {
         const std::string& name = s.config.sites[i].nodes[k].node.name;
         if (path == "$" && message.find("node '" + name + "'") != std::string::npos)
-          path = child(index(child(index("$.sites", i), "nodes"), k), "config");
+          path = i < explicit_sites ? child(index(child(index("$.sites", i), "nodes"), k), "config") : "$.fleet";
       }
     check.error(path, message);
   }

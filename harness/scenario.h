@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "harness/expectation.h"
+#include "harness/fleet.h"
 #include "harness/ha_check.h"
 #include "harness/json_check.h"
 #include "platform/core/node.h"
@@ -36,6 +37,9 @@ struct Scenario {
   // "ha_check": {"mode": "safety" | "liveness"}: an HA lab run, judged by the HA invariants
   // (harness/ha_check.h) — what `roost sim replay` checks.
   std::optional<HaMode> ha_check;
+  // "fleet": what the fleet generator made of it (harness/fleet.h); null without a fleet. Shared, as the
+  // plan of a large fleet is big and a Scenario is copied into every run's output.
+  std::shared_ptr<const FleetPlan> fleet;
 };
 
 struct LoadResult {

@@ -117,7 +117,7 @@ struct FaultSpec {
   bool crash_loop = false;                        // ProcessKill
 };
 
-// How LAN traffic inside a site travels. LocalQueue is the fast default (a per-site event queue
+// How LAN traffic inside a site travels. LocalQueue is the fast default (the sites' event queue, sim/scheduler.h,
 // with latency, loss and partitions applied); SimGrid sends it through SimGrid communications too
 // (the fidelity switch: same alarms, same order, detection times within a few percent).
 enum class LanMode { LocalQueue, SimGrid };
@@ -129,6 +129,10 @@ struct SimConfig {
   std::vector<FaultSpec> faults;
   LinkSpec backbone{core::milliseconds(1), 10e9, 0.0};  // the central router's uplink to the system controller site
   LanMode lan_mode = LanMode::LocalQueue;
+  // How the sites' events are run (sim/scheduler.h): true lets them run ahead of SimGrid's clock when
+  // nothing SimGrid does can come first; false hands control to SimGrid at every distinct event time.
+  // Both give the same run bit for bit (tests/sim/scheduler_test.cpp); false is only slower.
+  bool local_run_ahead = true;
   core::LogLevel trace_level = core::LogLevel::Info;   // records at or above it go to the trace
   // What nodes' Env::wall_time_us() reads at simulated time 0 (UTC microseconds; 2026-01-01T00:00:00Z),
   // so wall-clock stamps are as deterministic as the rest of the run.

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "sim/platform_builder.h"
+#include "sim/scheduler.h"
 #include "sim/sim_clock.h"
 #include "sim/transport.h"
 #include "sim/world.h"
@@ -45,6 +46,7 @@ void ControlActor::run() {
       if (now >= end) break;
       std::int64_t next = std::min(end, next_report);
       if (next_boundary < boundaries.size()) next = std::min(next, boundaries[next_boundary].t);
+      world_.scheduler->set_control_next(next);
       const bool timed_out = wake_->acquire_timeout(std::max(0.0, ns_to_seconds(next) - simgrid::s4u::Engine::get_clock()));
       now = std::max(now, timed_out ? std::max(sim_clock_ns(), next) : sim_clock_ns());
     }

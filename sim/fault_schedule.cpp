@@ -5,19 +5,29 @@
 namespace roost::sim {
 
 FaultSchedule::FaultSchedule(const SimConfig& config, const FleetIndex& fleet)
-    : faults_(config.faults), fleet_(fleet), by_node_(fleet.nodes().size()), by_site_(fleet.site_count()) {
+    : faults_(config.faults),
+      fleet_(fleet),
+      by_node_(fleet.nodes().size()),
+      node_kinds_(fleet.nodes().size(), 0),
+      by_site_(fleet.site_count()) {
+  static_assert(static_cast<unsigned>(FaultKind::ProcessKill) < 8, "FaultSchedule::bit() keeps kinds in a byte");
   for (std::uint32_t i = 0; i < faults_.size(); ++i) {
     const FaultSpec& f = faults_[i];
     windows_.push_back({f.at.time_since_epoch().count(), f.until ? f.until->time_since_epoch().count() : kForever});
     auto add_node = [&](const std::string& name) {
-      auto& list = by_node_[*fleet.find_node(name)];
+      const NodeId id = *fleet.find_node(name);
+      auto& list = by_node_[id];
       if (list.empty() || list.back() != i) list.push_back(i);
+      node_kinds_[id] |= bit(f.kind);
     };
     switch (f.kind) {
       case FaultKind::NetworkDown:
       case FaultKind::MessageLoss:
       case FaultKind::MessageDelay:
-        if (f.nodes.empty()) everyone_.push_back(i);
+        if (f.nodes.empty()) {
+          everyone_.push_back(i);
+          everyone_kinds_ |= bit(f.kind);
+        }
         for (const auto& n : f.nodes) add_node(n);
         break;
       case FaultKind::Partition: {
@@ -57,6 +67,7 @@ bool FaultSchedule::applies(std::uint32_t fault, core::Network net, std::int64_t
 // Calls fn(fault) once for every fault of `kind` that names a or b or everyone.
 template <class F>
 void FaultSchedule::for_each_fault_of(NodeId a, NodeId b, FaultKind kind, F&& fn) const {
+  if (!may(a, b, kind)) return;
   for (std::uint32_t f : everyone_)
     if (faults_[f].kind == kind) fn(f);
   for (std::uint32_t f : by_node_[a])
@@ -73,6 +84,7 @@ bool FaultSchedule::network_down(NodeId node, core::Network net, std::int64_t t)
 }
 
 bool FaultSchedule::partitioned(NodeId a, NodeId b, std::int64_t t) const {
+  if (!(node_kinds_[a] & bit(FaultKind::Partition))) return false;
   for (std::uint32_t f : by_node_[a]) {
     if (faults_[f].kind != FaultKind::Partition || !windows_[f].active(t)) continue;
     const auto& side = partition_side_.at(f);

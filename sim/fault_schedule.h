@@ -67,6 +67,12 @@ class FaultSchedule {
     std::int64_t until = kForever;
     bool active(std::int64_t t) const { return at <= t && t < until; }
   };
+  static std::uint8_t bit(FaultKind k) { return static_cast<std::uint8_t>(1u << static_cast<unsigned>(k)); }
+  // Whether any fault of `kind` names a or b or everyone: most messages meet no fault at all, and this
+  // answers that from one byte per node.
+  bool may(NodeId a, NodeId b, FaultKind kind) const {
+    return ((node_kinds_[a] | node_kinds_[b] | everyone_kinds_) & bit(kind)) != 0;
+  }
   bool lists(NodeId node, std::uint32_t fault) const;
   bool applies(std::uint32_t fault, core::Network net, std::int64_t t) const;
   template <class F>
@@ -77,6 +83,8 @@ class FaultSchedule {
   std::vector<Window> windows_;
   std::vector<std::vector<std::uint32_t>> by_node_;  // faults naming the node (ascending)
   std::vector<std::uint32_t> everyone_;               // NetworkDown/Loss/Delay faults with no node list
+  std::vector<std::uint8_t> node_kinds_;              // per node: bit(kind) of the faults in by_node_
+  std::uint8_t everyone_kinds_ = 0;                   // bit(kind) of the faults in everyone_
   std::vector<std::vector<std::uint32_t>> by_site_;   // SiteWanDown faults per site
   std::unordered_map<std::uint32_t, std::vector<std::int8_t>> partition_side_;  // fault -> side per node (0: none)
 };

@@ -19,29 +19,51 @@ std::int64_t transfer_ns(std::size_t bytes, double bandwidth_bps) {
 
 }  // namespace
 
-std::optional<std::string> MessagePath::unroutable(NodeId from, std::string_view to, core::Network net,
-                                                   NodeId& to_id, FloatingId& floating) const {
+std::optional<std::string> MessagePath::resolve(NodeId from, std::string_view to, Destination& dest) const {
   const FleetIndex& fleet = world_.fleet;
-  floating = kNoFloating;
   if (auto id = fleet.find_node(to)) {
-    to_id = *id;
+    dest = Destination{*id, kNoFloating};
+    return std::nullopt;
+  }
+  std::string why;
+  auto f = fleet.resolve_floating(fleet.node(from).site, to, why);
+  if (!f) return why;
+  dest = Destination{0, *f};
+  return std::nullopt;
+}
+
+std::optional<std::string> MessagePath::unroutable(NodeId from, std::string_view to, const Destination& dest,
+                                                   core::Network net, NodeId& to_id) const {
+  const FleetIndex& fleet = world_.fleet;
+  if (dest.floating == kNoFloating) {
+    to_id = dest.node;
   } else {
-    std::string why;
-    auto f = fleet.resolve_floating(fleet.node(from).site, to, why);
-    if (!f) return why;
-    const auto& holder = world_.floating_holders[*f];
+    const auto& holder = world_.floating_holders[dest.floating];
     if (!holder)
-      return "no node holds floating name '" + std::string(to) + "' (site '" + fleet.site(fleet.floating(*f).site).name + "')";
-    floating = *f;
+      return "no node holds floating name '" + std::string(to) + "' (site '" +
+             fleet.site(fleet.floating(dest.floating).site).name + "')";
     to_id = *holder;
   }
-  const std::string net_name(core::to_string(net));
-  if (!fleet.attached(from, net)) return "'" + fleet.node(from).name() + "' is not attached to network " + net_name;
-  if (!fleet.attached(to_id, net)) return "'" + std::string(to) + "' is not attached to network " + net_name;
+  const auto net_name = [net] { return std::string(core::to_string(net)); };
+  if (!fleet.attached(from, net)) return "'" + fleet.node(from).name() + "' is not attached to network " + net_name();
+  if (!fleet.attached(to_id, net)) return "'" + std::string(to) + "' is not attached to network " + net_name();
   if (net != core::Network::Wan && fleet.node(from).site != fleet.node(to_id).site)
-    return "network " + net_name + " does not leave site '" + fleet.site(fleet.node(from).site).name + "' ('" +
+    return "network " + net_name() + " does not leave site '" + fleet.site(fleet.node(from).site).name + "' ('" +
            std::string(to) + "' is in site '" + fleet.site(fleet.node(to_id).site).name + "')";
   return std::nullopt;
+}
+
+bool MessagePath::routable(NodeId from, const Destination& dest, core::Network net, NodeId& to_id) const {
+  const FleetIndex& fleet = world_.fleet;
+  if (dest.floating == kNoFloating) {
+    to_id = dest.node;
+  } else {
+    const auto& holder = world_.floating_holders[dest.floating];
+    if (!holder) return false;
+    to_id = *holder;
+  }
+  return fleet.attached(from, net) && fleet.attached(to_id, net) &&
+         (net == core::Network::Wan || fleet.node(from).site == fleet.node(to_id).site);
 }
 
 void MessagePath::send(SiteRuntime& from_site, std::unique_ptr<Packet> p) {

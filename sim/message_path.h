@@ -20,12 +20,23 @@ class MessagePath {
  public:
   explicit MessagePath(World& world) : world_(world) {}
 
-  // Why `from` cannot reach `to` over `net` (unknown node, a side not attached to the network, a LAN
-  // network across sites, a floating name nobody holds now); nullopt when a route exists, with `to_id`
-  // set. `to` may be a floating name (FleetIndex::resolve_floating): then `floating` is set and `to_id` is
-  // its holder now; else `floating` is kNoFloating.
-  std::optional<std::string> unroutable(NodeId from, std::string_view to, core::Network net, NodeId& to_id,
-                                        FloatingId& floating) const;
+  // What a destination name means to a sender: a node, or a floating name (FleetIndex::resolve_floating).
+  // A name never changes meaning during a run, so a sender may keep the answer (NodeEnv does).
+  struct Destination {
+    NodeId node = 0;                    // when floating == kNoFloating
+    FloatingId floating = kNoFloating;  // else: the floating name
+  };
+  // Why the name means nothing to `from` (unknown node, a floating name it cannot resolve); nullopt with
+  // `dest` set otherwise.
+  std::optional<std::string> resolve(NodeId from, std::string_view to, Destination& dest) const;
+
+  // Why `from` cannot reach `to` (resolved to `dest`) over `net` now (a side not attached to the network, a
+  // LAN network across sites, a floating name nobody holds now); nullopt when a route exists, with `to_id`
+  // set (a floating name's holder now).
+  std::optional<std::string> unroutable(NodeId from, std::string_view to, const Destination& dest,
+                                        core::Network net, NodeId& to_id) const;
+  // The same question without the reason (a datagram's sender is told nothing): builds no string.
+  bool routable(NodeId from, const Destination& dest, core::Network net, NodeId& to_id) const;
 
   // Sends a routable packet from the sender's site at that site's current time. Faults in force now
   // (network down at either end, partition, site WAN down) drop it; datagrams are also subject to link

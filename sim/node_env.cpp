@@ -1,5 +1,6 @@
 #include "sim/node_env.h"
 
+#include <cstring>
 #include <sstream>
 
 #include "backends/openssl_crypto.h"
@@ -54,10 +55,36 @@ bool NodeEnv::reboot(std::string_view reason) {
   return true;
 }
 
+NodeEnv::TimerSlot* NodeEnv::pending_timer(core::TimerId id) {
+  const auto index = static_cast<std::uint32_t>(id & 0xffffffffu);
+  if (index >= timer_slots_.size()) return nullptr;
+  TimerSlot& slot = timer_slots_[index];
+  if (slot.generation != static_cast<std::uint32_t>(id >> 32) || !slot.pending) return nullptr;
+  return &slot;
+}
+
+void NodeEnv::free_timer(TimerSlot& slot, std::uint32_t index) {
+  slot.fn = nullptr;
+  slot.pending = false;
+  if (++slot.generation == 0) slot.generation = 1;  // ids are never 0
+  free_timer_slots_.push_back(index);
+}
+
 core::TimerId NodeEnv::after(core::Duration d, std::function<void()> fn) {
-  const core::TimerId id = next_timer_++;
-  if (retired_) return id;
-  timers_.emplace(id, std::move(fn));
+  // A retired Env's timers never run; their ids (high bit set, no slot's generation) match nothing.
+  if (retired_) return (std::uint64_t{1} << 63) | ++retired_timer_;
+  std::uint32_t index;
+  if (!free_timer_slots_.empty()) {
+    index = free_timer_slots_.back();
+    free_timer_slots_.pop_back();
+  } else {
+    index = static_cast<std::uint32_t>(timer_slots_.size());
+    timer_slots_.emplace_back();
+  }
+  TimerSlot& slot = timer_slots_[index];
+  slot.fn = std::move(fn);
+  slot.pending = true;
+  const core::TimerId id = (static_cast<std::uint64_t>(slot.generation) << 32) | index;
   Event e;
   e.t = site_.now() + std::max<std::int64_t>(d.count(), 0);
   e.kind = Event::Kind::Timer;
@@ -68,22 +95,68 @@ core::TimerId NodeEnv::after(core::Duration d, std::function<void()> fn) {
   return id;
 }
 
-void NodeEnv::cancel(core::TimerId id) { timers_.erase(id); }
+void NodeEnv::cancel(core::TimerId id) {
+  if (TimerSlot* slot = pending_timer(id)) free_timer(*slot, static_cast<std::uint32_t>(id & 0xffffffffu));
+}
 
 void NodeEnv::fire_timer(core::TimerId id) {
-  auto it = timers_.find(id);
-  if (it == timers_.end()) return;  // cancelled
-  auto fn = std::move(it->second);
-  timers_.erase(it);
+  TimerSlot* slot = pending_timer(id);
+  if (!slot) return;  // cancelled
+  auto fn = std::move(slot->fn);
+  free_timer(*slot, static_cast<std::uint32_t>(id & 0xffffffffu));
   ++world_.stats.timer_events;
   fn();
+}
+
+std::optional<std::string> NodeEnv::route(const std::string& to, core::Network net, NodeId& to_id,
+                                          FloatingId& floating) {
+  const MessagePath::Destination* dest = destination(to);
+  if (!dest) {
+    MessagePath::Destination d;
+    return world_.path.resolve(id_, to, d).value_or("unknown node '" + to + "'");
+  }
+  floating = dest->floating;
+  return world_.path.unroutable(id_, to, *dest, net, to_id);
+}
+
+const MessagePath::Destination* NodeEnv::destination(const std::string& to) {
+  const FleetIndex& fleet = world_.fleet;
+  const MessagePath::Destination* dest = nullptr;
+  const auto name_of = [&fleet](const MessagePath::Destination& d) -> const std::string& {
+    return d.floating == kNoFloating ? fleet.node(d.node).name() : *fleet.floating(d.floating).name;
+  };
+  for (const KnownName& k : known_names_) {
+    if (!k.used) break;
+    const bool same = to.size() <= kInlineName
+                          ? k.length == to.size() && std::memcmp(k.inline_name, to.data(), to.size()) == 0
+                          : k.length == kLongName && name_of(k.dest) == to;
+    if (same) {
+      dest = &k.dest;
+      break;
+    }
+  }
+  if (!dest) {
+    MessagePath::Destination d;
+    if (world_.path.resolve(id_, to, d)) return nullptr;
+    KnownName& k = known_names_[next_known_];
+    next_known_ = static_cast<std::uint8_t>((next_known_ + 1) % known_names_.size());
+    k.used = true;
+    k.length = kLongName;
+    if (to.size() <= kInlineName) {
+      k.length = static_cast<std::uint8_t>(to.size());
+      std::memcpy(k.inline_name, to.data(), to.size());
+    }
+    k.dest = d;
+    dest = &k.dest;
+  }
+  return dest;
 }
 
 void NodeEnv::send(const std::string& to, core::Network net, core::Envelope msg) {
   if (retired_ || world_.stopping()) return;
   NodeId to_id = 0;
-  FloatingId floating = kNoFloating;
-  if (world_.path.unroutable(id_, to, net, to_id, floating)) {
+  const MessagePath::Destination* dest = destination(to);
+  if (!dest || !world_.path.routable(id_, *dest, net, to_id)) {
     ++world_.stats.unroutable_messages;
     ++world_.stats.dropped_messages;
     return;
@@ -92,7 +165,7 @@ void NodeEnv::send(const std::string& to, core::Network net, core::Envelope msg)
   p->kind = Packet::Kind::Datagram;
   p->from = id_;
   p->to = to_id;
-  p->floating = floating;
+  p->floating = dest->floating;
   p->net = net;
   p->size = core::frame_size(name_, to, msg);
   p->envelope = std::move(msg);
@@ -106,7 +179,7 @@ void NodeEnv::call(const std::string& to, core::Network net, core::Envelope requ
   const std::uint64_t call_id = next_call_++;
   NodeId to_id = 0;
   FloatingId floating = kNoFloating;
-  auto unroutable = world_.path.unroutable(id_, to, net, to_id, floating);
+  auto unroutable = route(to, net, to_id, floating);
   // The deadline timer answers the call if nothing else does; for an unroutable destination it fires at
   // once (after the current callback), so `done` never runs inside call().
   core::CallFailure failure =
@@ -140,7 +213,7 @@ void NodeEnv::complete_call(std::uint64_t call_id, core::CallOutcome outcome) {
   auto it = calls_.find(call_id);
   if (it == calls_.end()) return;  // already answered (a late reply after the timeout, or the reverse)
   auto done = std::move(it->second.done);
-  timers_.erase(it->second.deadline);
+  cancel(it->second.deadline);
   calls_.erase(it);
   if (std::holds_alternative<core::CallFailure>(outcome)) ++world_.stats.call_failures;
   if (done) done(std::move(outcome));

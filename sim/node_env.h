@@ -5,12 +5,16 @@
 
 #include <cstdint>
 #include <functional>
+#include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "platform/core/env.h"
 #include "sim/fleet_index.h"
+#include "sim/message_path.h"
 #include "sim/sim_hardware.h"
 
 namespace roost::sim {
@@ -58,6 +62,12 @@ class NodeEnv final : public core::Env, private core::Logger {
   bool enabled(core::LogLevel level) const override;
   void write(core::LogLevel level, std::string_view event, core::LogFields fields) override;
 
+  // Why `to` cannot be reached over `net` now (counted as unroutable by the caller); nullopt with `to_id`
+  // (the node now) and `floating` (kNoFloating unless `to` is a floating name) set otherwise.
+  std::optional<std::string> route(const std::string& to, core::Network net, NodeId& to_id, FloatingId& floating);
+  // What `to` means (remembered in known_names_), or nullptr if nothing.
+  const MessagePath::Destination* destination(const std::string& to);
+
   struct PendingCall {
     std::function<void(core::CallOutcome)> done;
     core::TimerId deadline = 0;
@@ -70,11 +80,37 @@ class NodeEnv final : public core::Env, private core::Logger {
   std::uint32_t incarnation_;
   const std::string& name_;
   core::Rng rng_;
-  core::TimerId next_timer_ = 1;
-  std::unordered_map<core::TimerId, std::function<void()>> timers_;
+  // Pending timers in slots reused through a free list (a node sets and fires timers all the time; a
+  // hash map cost a node allocation and a cache miss or two per timer). A TimerId is the slot's generation
+  // (from 1, so never 0) << 32 | the slot: a fired or cancelled timer's id never matches a later timer.
+  struct TimerSlot {
+    std::uint32_t generation = 1;
+    bool pending = false;  // false: the slot is free
+    std::function<void()> fn;
+  };
+  // The pending timer `id` names, or nullptr (fired, cancelled, or not this Env's).
+  TimerSlot* pending_timer(core::TimerId id);
+  // Ends the slot's timer: the next one in the slot gets a new generation.
+  void free_timer(TimerSlot& slot, std::uint32_t index);
+  std::vector<TimerSlot> timer_slots_;
+  std::vector<std::uint32_t> free_timer_slots_;
+  core::TimerId retired_timer_ = 0;  // ids handed out after retire(): never pending
   std::uint64_t next_call_ = 1;
   std::unordered_map<std::uint64_t, PendingCall> calls_;
   SimHardware hardware_;  // the BMC twins of the node's site
+  // The last few names this node sent to and what they mean (a node talks to a handful of peers; a name
+  // keeps its meaning for the whole run): most sends resolve without hashing the name. A name of up to
+  // kInlineName characters is kept here, so that recognising it reads no memory but this Env's.
+  static constexpr std::size_t kInlineName = 38;
+  static constexpr std::uint8_t kLongName = 0xff;
+  struct KnownName {
+    bool used = false;
+    std::uint8_t length = kLongName;  // of the name if inline (<= kInlineName), else kLongName
+    char inline_name[kInlineName];  // the name, if it fits
+    MessagePath::Destination dest;
+  };
+  std::array<KnownName, 4> known_names_{};
+  std::uint8_t next_known_ = 0;
 };
 
 }  // namespace roost::sim

@@ -27,6 +27,11 @@ struct Packet {
   // Datagram/request sent to a floating name: which one. `to` is its holder when sent; on arrival the
   // packet goes to whoever holds the name then (as a moved address would), or is dropped if nobody does.
   FloatingId floating = kNoFloating;
+
+  // Packets come and go by the million and many are in flight at once (more than malloc's per-size
+  // caches hold): their blocks are recycled through a free list. The simulation runs on one thread.
+  static void* operator new(std::size_t size);
+  static void operator delete(void* block, std::size_t size) noexcept;
 };
 
 }  // namespace roost::sim

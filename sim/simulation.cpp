@@ -13,6 +13,7 @@
 
 #include "sim/control_actor.h"
 #include "sim/platform_builder.h"
+#include "sim/scheduler.h"
 #include "sim/site_runtime.h"
 #include "sim/transport.h"
 #include "sim/validate.h"
@@ -23,9 +24,9 @@ namespace {
 
 namespace sg = simgrid::s4u;
 
-// Node logic runs on the site actors' stacks (in KiB, SimGrid's unit); they are mmap'ed, so only the
+// All node logic runs on the scheduler actor's stack (in KiB, SimGrid's unit); it is mmap'ed, so only the
 // pages actually touched cost memory.
-constexpr unsigned kSiteStackKiB = 1024;
+constexpr unsigned kSchedulerStackKiB = 8192;
 
 std::atomic<bool> g_engine_used{false};
 
@@ -83,18 +84,19 @@ SimResult Simulation::run(std::function<void(const Progress&)> progress, core::D
     const Platform platform = build_platform(impl_->config, world.fleet);
     Transport transport(world, platform);
     world.transport = &transport;
+    Scheduler scheduler(world);
+    world.scheduler = &scheduler;
     ControlActor control(world, platform, transport, std::move(progress), progress_every, wall_start);
     world.set_on_fail([&control] { control.wake(); });
 
     // The control actor is created first so that, at t=0, faults starting at 0 are in the trace before
     // anything the nodes log.
     sg::Actor::create("roost/control", platform.control, [&control] { control.run(); });
-    for (SiteId s = 0; s < world.fleet.site_count(); ++s) {
-      auto& site = *world.sites.emplace_back(std::make_unique<SiteRuntime>(world, s));
-      sg::Actor::init("site/" + world.fleet.site(s).name, platform.site_runtime[s])
-          ->set_stacksize(kSiteStackKiB)
-          ->start([&site] { site.run(); });
-    }
+    for (SiteId s = 0; s < world.fleet.site_count(); ++s)
+      world.sites.emplace_back(std::make_unique<SiteRuntime>(world, s));
+    sg::Actor::init("roost/sites", platform.control)->set_stacksize(kSchedulerStackKiB)->start([&scheduler] {
+      scheduler.run();
+    });
     engine->run();
 
     failure = world.failure();

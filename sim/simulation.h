@@ -11,7 +11,7 @@
 //
 // Timing model:
 // - inside a site (LanMode::LocalQueue): latency + uniform jitter + size/bandwidth of the site's LAN,
-//   through the site's own event queue;
+//   through the event queue of the sites (sim/scheduler.h), never through SimGrid;
 // - between sites (Network::Wan only): a SimGrid communication from the source site's host to the
 //   destination site's host over [source WAN link, backbone, destination WAN link] (CM02 model with
 //   latency and bandwidth factors 1, no cross-traffic: a small message takes the sum of the latencies

@@ -4,11 +4,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include <simgrid/s4u/Engine.hpp>
-
 #include "sim/message_path.h"
 #include "sim/node_env.h"
-#include "sim/sim_clock.h"
 #include "sim/sim_processes.h"
 #include "sim/simulated_bmc.h"
 #include "sim/world.h"
@@ -36,72 +33,33 @@ const char* kind_name(Event::Kind k) {
 
 SiteRuntime::SiteRuntime(World& world, SiteId id)
     : world_(world),
+      scheduler_(*world.scheduler),
       id_(id),
-      wake_(simgrid::s4u::Semaphore::create(0)),
       link_rng_(core::Rng::derive(world.config.seed, "link/" + world.fleet.site(id).name)) {}
 
 SiteRuntime::~SiteRuntime() = default;
 
-void SiteRuntime::arrive(std::int64_t t, std::unique_ptr<Packet> p) {
-  inbox_.emplace_back(t, std::move(p));
-  wake();
-}
-
-void SiteRuntime::wake() {
-  // At most one outstanding release: every release is matched by exactly one successful acquire below.
-  if (wake_pending_) return;
-  wake_pending_ = true;
-  wake_->release();
-}
-
-void SiteRuntime::run() {
-  const std::int64_t end = world_.end_ns;
+void SiteRuntime::start() {
   try {
     boot_at_start();
   } catch (const std::exception& ex) {
     world_.fail("site '" + world_.fleet.site(id_).name + "': starting its nodes failed: " + ex.what());
   }
-  while (!world_.stopping()) {
-    for (auto& [t, p] : inbox_) {
-      Event e;
-      e.t = t;
-      e.kind = Event::Kind::Deliver;
-      e.packet = std::move(p);
-      queue_.push(std::move(e));
-    }
-    inbox_.clear();
+}
 
-    while (!queue_.empty() && queue_.next_time() <= now_ && queue_.next_time() < end && !world_.stopping()) {
-      Event e = queue_.pop();
-      try {
-        dispatch(e);
-      } catch (const std::exception& ex) {
-        std::ostringstream what;
-        what << "site '" << world_.fleet.site(id_).name << "': " << kind_name(e.kind) << " for node '"
-             << world_.fleet.node(e.packet ? e.packet->to : e.node).name() << "' at t=" << static_cast<double>(now_) / 1e9
-             << " s threw: " << ex.what();
-        world_.fail(what.str());
-      }
-    }
-    if (world_.stopping() || now_ >= end) break;
-
-    const std::int64_t next = queue_.empty() ? end : std::min(queue_.next_time(), end);
-    bool timed_out = true;
-    if (next > now_) {
-      const double timeout = std::max(0.0, static_cast<double>(next) / 1e9 - simgrid::s4u::Engine::get_clock());
-      timed_out = wake_->acquire_timeout(timeout);
-      if (!timed_out) wake_pending_ = false;
-    }
-    // After a timeout we are at `next` by construction; SimGrid's double clock may read a hair below it.
-    std::int64_t c = sim_clock_ns();
-    if (timed_out) c = std::max(c, next);
-    now_ = std::max(now_, c);
+void SiteRuntime::run_event(Event& e) {
+  try {
+    dispatch(e);
+  } catch (const std::exception& ex) {
+    std::ostringstream what;
+    what << "site '" << world_.fleet.site(id_).name << "': " << kind_name(e.kind) << " for node '"
+         << world_.fleet.node(e.packet ? e.packet->to : e.node).name() << "' at t=" << static_cast<double>(now()) / 1e9
+         << " s threw: " << ex.what();
+    world_.fail(what.str());
   }
-  shut_down_all();
 }
 
 void SiteRuntime::boot_at_start() {
-  now_ = 0;
   for (const auto& a : world_.node_actions(id_)) {
     Event e;
     e.t = a.t;
@@ -114,7 +72,7 @@ void SiteRuntime::boot_at_start() {
         break;
     }
     e.node = a.node;
-    queue_.push(std::move(e));
+    schedule(std::move(e));
   }
   // Scheduled sensor readings of the site's BMCs.
   for (NodeId n : world_.fleet.site_nodes(id_)) {
@@ -126,7 +84,7 @@ void SiteRuntime::boot_at_start() {
       e.kind = Event::Kind::BmcSensor;
       e.node = n;
       e.id = i;
-      queue_.push(std::move(e));
+      schedule(std::move(e));
     }
   }
   // Every node is built first, then started, both in config order.
@@ -159,7 +117,7 @@ void SiteRuntime::dispatch(Event& e) {
 }
 
 void SiteRuntime::deliver(Packet& p) {
-  const bool accepted = world_.path.accepts(p, now_);  // first: it may hand a floating name's packet to its holder
+  const bool accepted = world_.path.accepts(p, now());  // first: it may hand a floating name's packet to its holder
   NodeSlot& slot = world_.slots[p.to];
   if (!accepted || (p.kind == Packet::Kind::Reply && slot.incarnation != p.caller_incarnation)) {
     ++world_.stats.dropped_messages;
@@ -171,9 +129,8 @@ void SiteRuntime::deliver(Packet& p) {
   } else {
     ++world_.stats.local_messages;
   }
-  const std::string& from = world_.fleet.node(p.from).name();
-  world_.trace.delivered(now_, from, world_.fleet.node(p.to).name(), p.net, p.failure ? 0 : p.envelope.type, p.size);
-  const core::Peer peer{from, p.net};
+  world_.trace.delivered(now(), p.from, p.to, p.net, p.failure ? 0 : p.envelope.type, p.size);
+  const core::Peer& peer = world_.peer(p.from, p.net);
   switch (p.kind) {
     case Packet::Kind::Datagram: slot.node->deliver(peer, p.envelope); break;
     case Packet::Kind::Request: {
@@ -221,10 +178,10 @@ void SiteRuntime::crash(NodeId node, const char* reason) {
   const bool was_up = slot.state == NodeSlot::State::Up;
   slot.state = NodeSlot::State::Down;
   ++slot.boot_token;  // a boot in progress is abandoned
-  world_.sim_record(now_, "node.down",
+  world_.sim_record(now(), "node.down",
                     {{"node", world_.fleet.node(node).name()}, {"reason", reason}, {"incarnation", slot.incarnation}});
   if (!was_up) return;
-  world_.release_all_floating(node, now_, reason);  // before anything is destroyed: nobody may route to it now
+  world_.release_all_floating(node, now(), reason);  // before anything is destroyed: nobody may route to it now
   // The slot is emptied before anything is destroyed, so that nothing run by a destructor finds the node.
   auto dead_node = std::move(slot.node);
   auto dead_env = std::move(slot.env);
@@ -255,16 +212,16 @@ void SiteRuntime::begin_boot(NodeId node, std::int64_t delay) {
   NodeSlot& slot = world_.slots[node];
   slot.state = NodeSlot::State::Booting;
   Event e;
-  e.t = now_ + delay;
+  e.t = now() + delay;
   e.kind = Event::Kind::Boot;
   e.node = node;
   e.id = ++slot.boot_token;
-  queue_.push(std::move(e));
+  schedule(std::move(e));
 }
 
 void SiteRuntime::bmc_power(NodeId node, core::PowerAction action, NodeId by) {
   SimulatedBmc& bmc = *world_.bmcs[node];
-  world_.sim_record(now_, "bmc.power", {{"node", world_.fleet.node(node).name()},
+  world_.sim_record(now(), "bmc.power", {{"node", world_.fleet.node(node).name()},
                                         {"action", std::string(core::to_string(action))},
                                         {"by", world_.fleet.node(by).name()}});
   const auto boot_time = [&] { return bmc.boot_time(world_.fleet.node(node).spec->boot_time).count(); };
@@ -287,10 +244,10 @@ void SiteRuntime::bmc_power(NodeId node, core::PowerAction action, NodeId by) {
       bmc.set_powered(false);
       crash(node, "power-cycle");
       Event e;
-      e.t = now_ + bmc.spec().cycle_off.count();
+      e.t = now() + bmc.spec().cycle_off.count();
       e.kind = Event::Kind::BmcCycleOn;
       e.node = node;
-      queue_.push(std::move(e));
+      schedule(std::move(e));
       break;
     }
   }
@@ -310,14 +267,14 @@ void SiteRuntime::bmc_sensor(NodeId node, std::size_t change) {
   core::LogFields fields{{"node", world_.fleet.node(node).name()}, {"sensor", r.name}};
   if (r.value) fields.emplace_back("value", *r.value);
   fields.emplace_back("status", std::string(core::to_string(r.status)));
-  world_.sim_record(now_, "bmc.sensor", std::move(fields));
+  world_.sim_record(now(), "bmc.sensor", std::move(fields));
 }
 
 void SiteRuntime::boot(NodeId node, std::uint64_t token) {
   NodeSlot& slot = world_.slots[node];
   if (slot.state != NodeSlot::State::Booting || slot.boot_token != token) return;
   bring_up(node);
-  world_.sim_record(now_, "node.up", {{"node", world_.fleet.node(node).name()}, {"incarnation", slot.incarnation}});
+  world_.sim_record(now(), "node.up", {{"node", world_.fleet.node(node).name()}, {"incarnation", slot.incarnation}});
   slot.node->start();
 }
 
@@ -344,14 +301,14 @@ void SiteRuntime::kill_process(NodeId node, std::size_t fault) {
   const std::size_t killed = it == processes_.end() ? 0 : it->second->kill(f.process);
   // A kill that finds nothing (the node is down, the process is between two runs) is worth a record too.
   if (killed == 0)
-    world_.sim_record(now_, "process.kill_missed", {{"node", world_.fleet.node(node).name()}, {"process", f.process}});
+    world_.sim_record(now(), "process.kill_missed", {{"node", world_.fleet.node(node).name()}, {"process", f.process}});
 }
 
-void SiteRuntime::shut_down_all() {
+void SiteRuntime::shut_down() {
   for (NodeId n : world_.fleet.site_nodes(id_)) {
     NodeSlot& slot = world_.slots[n];
     slot.state = NodeSlot::State::Down;
-    world_.release_all_floating(n, now_, "end of run", false);
+    world_.release_all_floating(n, now(), "end of run", false);
     auto node = std::move(slot.node);
     auto env = std::move(slot.env);
     if (env) env->retire();
@@ -359,8 +316,6 @@ void SiteRuntime::shut_down_all() {
     processes_.erase(n);
     env.reset();
   }
-  queue_.clear();
-  inbox_.clear();
 }
 
 }  // namespace roost::sim

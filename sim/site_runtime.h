@@ -1,8 +1,7 @@
-// One site of the fleet, run by one SimGrid actor: the site's nodes (built through the RoleRegistry) and
-// the process twins of each live node (sim_processes.h), its event queue (timers, LAN deliveries,
-// crashes, restarts, boots, BMC power actions and sensor changes, process kills) and its logical clock.
-// The actor sleeps until its next event, or until a SimGrid transfer delivers a packet into its inbox
-// and wakes it.
+// One site of the fleet: the site's nodes (built through the RoleRegistry) and the process twins of each
+// live node (sim_processes.h), and what its events do (timers, LAN deliveries, crashes, restarts, boots,
+// BMC power actions and sensor changes, process kills). Every site's events run from one SimGrid actor,
+// the Scheduler (sim/scheduler.h), in global time order; a site's time is the scheduler's.
 #pragma once
 
 #include <cstdint>
@@ -11,12 +10,11 @@
 #include <utility>
 #include <vector>
 
-#include <simgrid/s4u/Semaphore.hpp>
-
 #include "platform/core/hardware.h"
 #include "platform/core/rng.h"
 #include "sim/event_queue.h"
 #include "sim/fleet_index.h"
+#include "sim/scheduler.h"
 
 namespace roost::sim {
 
@@ -30,20 +28,19 @@ class SiteRuntime {
 
   SiteId id() const { return id_; }
   World& world() { return world_; }
-  // The site's logical time in ns: never goes backwards; SimGrid's clock rounded to the nanosecond.
-  std::int64_t now() const { return now_; }
+  // The site's logical time in ns (the scheduler's): never goes backwards.
+  std::int64_t now() const { return scheduler_.now(); }
   // Randomness of the site's links (loss, jitter, delays), seeded from the scenario seed and the site name.
   core::Rng& link_rng() { return link_rng_; }
 
-  // From this site's own actor: adds an event to the queue.
-  void schedule(Event e) { queue_.push(std::move(e)); }
-  // From a transport actor: a packet that arrives at `t` (>= now). Wakes the site.
-  void arrive(std::int64_t t, std::unique_ptr<Packet> p);
-  // Wakes the site's actor (a packet came in, or the run is stopping).
-  void wake();
+  // From node code of this site: adds an event to the site's agenda.
+  void schedule(Event e) { scheduler_.schedule(id_, std::move(e)); }
 
-  // The actor's body: boots the nodes at t=0, runs events until the end of the run, then destroys the nodes.
-  void run();
+  // The scheduler's side: boots the nodes at t=0 (a failure stops the run); runs one event of this site
+  // (an exception stops the run, naming the site, the event and the node); destroys the nodes at the end.
+  void start();
+  void run_event(Event& e);
+  void shut_down();
 
   // The process twins of `node`'s live incarnation (made when it comes up, dropped when it goes down,
   // after the node itself is destroyed).
@@ -65,15 +62,10 @@ class SiteRuntime {
   void bmc_sensor(NodeId node, std::size_t change);
   void bring_up(NodeId node);
   void kill_process(NodeId node, std::size_t fault);
-  void shut_down_all();
 
   World& world_;
+  Scheduler& scheduler_;
   SiteId id_;
-  std::int64_t now_ = 0;
-  EventQueue queue_;
-  std::vector<std::pair<std::int64_t, std::unique_ptr<Packet>>> inbox_;
-  simgrid::s4u::SemaphorePtr wake_;
-  bool wake_pending_ = false;
   core::Rng link_rng_;
   std::unordered_map<NodeId, std::unique_ptr<SimProcesses>> processes_;  // of the live nodes
 };

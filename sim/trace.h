@@ -1,7 +1,9 @@
 // The trace of a run and its fingerprint: trace records are kept (they are the run's output) and, with
 // every delivered message, fed to a SHA-256 digest (OpenSSL EVP) in the order the simulation produces
 // them. Two runs of the same config produce the same sequence, hence the same hash; any change in what
-// a node logged or in when a message arrived changes it.
+// a node logged or in when a message arrived changes it. A delivered message is hashed as a compact
+// fixed-size record of node ids (FleetIndex: dense, in config order, so as stable as the names), and
+// records are buffered and digested in large blocks: hashing is a small share of a message's cost.
 #pragma once
 
 #include <cstdint>
@@ -26,7 +28,7 @@ class Trace {
   bool enabled(core::LogLevel level) const { return level >= level_; }
   // Keeps and hashes the record, whatever its level (callers check enabled() for node logs).
   void record(TraceRecord r);
-  void delivered(std::int64_t t_ns, const std::string& from, const std::string& to, core::Network net,
+  void delivered(std::int64_t t_ns, std::uint32_t from, std::uint32_t to, core::Network net,
                  core::MessageTypeId type, std::size_t size);
 
   // Ends the digest: the records sorted by time (stable), and the hex hash.
@@ -34,13 +36,15 @@ class Trace {
   std::string hash_hex();
 
  private:
-  void feed(const std::string& bytes);
+  // Digests what the buffer holds.
+  void flush();
 
   core::LogLevel level_;
   std::vector<TraceRecord> records_;
   struct Digest;
   std::unique_ptr<Digest> digest_;
-  std::string scratch_;
+  std::string buffer_;  // canonical bytes not yet digested, in production order
+  bool finished_ = false;  // the hash was taken: nothing more may be fed
 };
 
 }  // namespace roost::sim

@@ -7,7 +7,7 @@
 #include <simgrid/s4u/Semaphore.hpp>
 
 #include "sim/sim_clock.h"
-#include "sim/site_runtime.h"
+#include "sim/scheduler.h"
 #include "sim/world.h"
 
 namespace roost::sim {
@@ -38,6 +38,7 @@ struct Transport::Receiver {
   sg::Mailbox* box = nullptr;
   std::unique_ptr<Packet> packet;
   std::int64_t extra_ns = 0;
+  std::int64_t earliest_arrival = 0;  // for Scheduler::transfer_ended
   sg::ActorPtr actor;
 };
 
@@ -93,8 +94,10 @@ void Transport::sync_site_wan(SiteId site, std::int64_t t) {
 void Transport::transmit(std::unique_ptr<Packet> p, std::int64_t extra_ns) {
   if (shut_down_) return;
   const SiteId from_site = world_.fleet.node(p->from).site, to_site = world_.fleet.node(p->to).site;
+  // SimGrid's clock may lag behind the sites' (sim/scheduler.h): the transfer starts at the send's time.
+  const std::int64_t earliest_arrival = world_.scheduler->transfer_starting(p->from, p->to);
+  const std::int64_t t = world_.scheduler->now();
   if (from_site != to_site) {
-    const std::int64_t t = world_.sites[from_site]->now();
     sync_site_wan(from_site, t);
     sync_site_wan(to_site, t);
   }
@@ -103,6 +106,7 @@ void Transport::transmit(std::unique_ptr<Packet> p, std::int64_t extra_ns) {
   s.to = r.box;
   s.bytes = p->size;
   r.extra_ns = extra_ns;
+  r.earliest_arrival = earliest_arrival;
   r.packet = std::move(p);
   r.wake->release();
   s.wake->release();
@@ -134,9 +138,10 @@ void Transport::receiver_loop(Receiver& r) {
       arrived = false;
     }
     auto p = std::move(r.packet);
+    if (!shut_down_) world_.scheduler->transfer_ended(r.earliest_arrival);
     if (arrived) {
-      SiteRuntime& site = *world_.sites[world_.fleet.node(p->to).site];
-      site.arrive(sim_clock_ns() + r.extra_ns, std::move(p));
+      const SiteId site = world_.fleet.node(p->to).site;
+      world_.scheduler->arrive(site, sim_clock_ns() + r.extra_ns, std::move(p));
     } else if (!shut_down_) {
       ++world_.stats.link_failures;
       ++world_.stats.dropped_messages;

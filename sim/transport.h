@@ -35,7 +35,7 @@ class Transport {
   Transport(const Transport&) = delete;
   Transport& operator=(const Transport&) = delete;
 
-  // From a site actor: sends p->size bytes from p->from's host to p->to's host; the packet reaches the
+  // From the scheduler's actor (sim/scheduler.h): sends p->size bytes from p->from's host to p->to's host; the packet reaches the
   // destination site at the transfer's completion plus `extra_ns` (jitter, MessageDelay). A transfer that
   // fails because a link went down is counted as dropped.
   void transmit(std::unique_ptr<Packet> p, std::int64_t extra_ns);

@@ -1,6 +1,7 @@
 #include "sim/world.h"
 
 #include "sim/node_env.h"
+#include "sim/scheduler.h"
 #include "sim/simulated_bmc.h"
 #include "sim/site_runtime.h"
 
@@ -21,7 +22,8 @@ World::World(const SimConfig& cfg, const core::RoleRegistry& r)
       slots(fleet.nodes().size()),
       end_ns(cfg.duration.count()),
       floating_holders(fleet.floating_count()),
-      node_actions_(fleet.site_count()) {
+      node_actions_(fleet.site_count()),
+      peers_(fleet.nodes().size() * core::kNetworkCount) {
   for (const auto& a : faults.node_actions()) node_actions_[fleet.node(a.node).site].push_back(a);
   bmcs.resize(fleet.nodes().size());
   for (NodeId n = 0; n < fleet.nodes().size(); ++n)
@@ -35,7 +37,7 @@ void World::fail(std::string what) {
   if (stopping_) return;
   stopping_ = true;
   failure_ = std::move(what);
-  for (auto& s : sites) s->wake();
+  if (scheduler) scheduler->wake();
   if (on_fail_) on_fail_();
 }
 

@@ -1,6 +1,6 @@
 // Everything the actors of one run share: the fleet, the fault schedule, the trace, the statistics, each
-// node's live incarnation, the site runtimes and the ways out (message path, SimGrid transport).
-// SimGrid runs actors one at a time in a fixed order, so plain members are safe and deterministic.
+// node's live incarnation, the site runtimes, the scheduler and the ways out (message path, SimGrid
+// transport). SimGrid runs actors one at a time in a fixed order, so plain members are safe and deterministic.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +22,7 @@
 namespace roost::sim {
 
 class NodeEnv;
+class Scheduler;
 class SimulatedBmc;
 class SiteRuntime;
 class Transport;
@@ -60,10 +61,11 @@ class World {
   std::vector<NodeSlot> slots;                       // by NodeId
   std::vector<std::unique_ptr<SimulatedBmc>> bmcs;   // by NodeId; null for a node without a BMC
   std::vector<std::unique_ptr<SiteRuntime>> sites;  // by SiteId
+  Scheduler* scheduler = nullptr;                    // runs every site's events
   Transport* transport = nullptr;
   std::int64_t end_ns = 0;
   // Who holds each floating name (by FloatingId): always an Up node of the name's site, or nobody. Only
-  // that site's actor changes an entry (its nodes claim, release, go down); senders anywhere read it.
+  // that site's events change an entry (its nodes claim, release, go down); senders anywhere read it.
   std::vector<std::optional<NodeId>> floating_holders;
 
   // Env::claim_floating of `node` at its site's time t: false if its site has no such floating name or
@@ -85,11 +87,20 @@ class World {
   // The crashes and restarts the fault schedule holds for the nodes of `site`, in time order.
   const std::vector<FaultSchedule::NodeAction>& node_actions(SiteId site) const { return node_actions_[site]; }
 
+  // What a node sees as the sender of a message `node` sent over `net`. Built on first use and kept for
+  // the run, so that a delivery copies no name.
+  const core::Peer& peer(NodeId node, core::Network net) {
+    core::Peer& p = peers_[node * core::kNetworkCount + static_cast<std::size_t>(net)];
+    if (p.node.empty()) p = core::Peer{fleet.node(node).name(), net};
+    return p;
+  }
+
   // A record of the simulation itself (node "sim"): fault boundaries, node crashes and boots.
   void sim_record(std::int64_t t, std::string event, core::LogFields fields);
 
  private:
   std::vector<std::vector<FaultSchedule::NodeAction>> node_actions_;
+  std::vector<core::Peer> peers_;  // by node * kNetworkCount + network
   bool stopping_ = false;
   std::string failure_;
   std::function<void()> on_fail_;

@@ -16,9 +16,9 @@ std::string_view to_string(CallError e) {
 }
 
 void Node::deliver(const Peer& from, const Envelope& e) {
-  auto it = datagram_handlers_.find(e.type);
-  if (it == datagram_handlers_.end()) return unhandled_datagram(from, e);
-  it->second(from, e);
+  DatagramHandler* h = find(datagram_handlers_, e.type);
+  if (!h) return unhandled_datagram(from, e);
+  (*h)(from, e);
 }
 
 void Node::unhandled_datagram(const Peer& from, const Envelope& e) {
@@ -30,9 +30,9 @@ void Node::unhandled_call(const Peer&, const Envelope& e, Reply reply) {
 }
 
 void Node::serve(const Peer& from, const Envelope& e, Reply reply) {
-  auto it = call_handlers_.find(e.type);
-  if (it == call_handlers_.end()) return unhandled_call(from, e, std::move(reply));
-  it->second(from, e, std::move(reply));
+  CallHandler* h = find(call_handlers_, e.type);
+  if (!h) return unhandled_call(from, e, std::move(reply));
+  (*h)(from, e, std::move(reply));
 }
 
 void Node::malformed(const Peer& from, std::string_view type, const std::string& err) {

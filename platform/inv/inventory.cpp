@@ -93,8 +93,8 @@ std::optional<InvError> Inventory::validate(Host& h, std::uint64_t self_id) cons
   const std::string who = "host " + h.hostname + ": ";
   if (!is_valid_hostname(h.hostname))
     return bad_request("hostname: '" + h.hostname +
-                       "' is not a valid host name (1 to 63 characters of a-z, 0-9 and '-', not starting or ending "
-                       "with '-', not all digits)");
+                       "' is not a valid host name (dot-separated labels of 1 to 63 characters of a-z, 0-9 and '-', "
+                       "not starting or ending with '-', the last not all digits)");
   for (const auto& [id, other] : hosts_)
     if (id != self_id && other.hostname == h.hostname)
       return conflict("hostname: host '" + h.hostname + "' already exists (id " + std::to_string(id) + ")");

@@ -29,11 +29,23 @@ bool all_digits(std::string_view s) {
 
 }  // namespace
 
+// A DNS host name (RFC 1123): dot-separated labels of 1..63 characters of a-z, 0-9 and '-', not starting or
+// ending with '-', at most 253 in all, the last label not all digits. Dots let a fleet name a subcloud's
+// hosts uniquely ("subcloud-0007.controller-0") while each subcloud still says controller-0.
 bool is_valid_hostname(std::string_view s) {
-  if (s.empty() || s.size() > 63 || s.front() == '-' || s.back() == '-' || all_digits(s)) return false;
-  for (char c : s)
-    if (!(is_digit(c) || (c >= 'a' && c <= 'z') || c == '-')) return false;
-  return true;
+  if (s.empty() || s.size() > 253) return false;
+  std::string_view last;
+  for (std::size_t start = 0;;) {
+    const std::size_t dot = s.find('.', start);
+    const std::string_view label = s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+    for (char c : label)
+      if (!(is_digit(c) || (c >= 'a' && c <= 'z') || c == '-')) return false;
+    last = label;
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  return !all_digits(last);
 }
 
 std::optional<std::string> normalize_mac(std::string_view s) {

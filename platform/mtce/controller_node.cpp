@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "platform/core/config_reader.h"
+#include "platform/dc/host_status.h"
 #include "platform/fm/uuid.h"
 #include "platform/inv/rest_api.h"
 
@@ -127,6 +128,13 @@ void ControllerNode::start() {
   }
   maintenance_->start();
   for (const inv::Host* h : inventory_->hosts()) sensors_->watch(*h);
+  // A subcloud's dc-agent reports its hosts' availability to the system controller's audit (docs/dc.md).
+  dc::serve_host_status(*this, [this] {
+    std::vector<dc::HostStatus> out;
+    for (const inv::Host* h : inventory_->hosts())
+      out.push_back({h->hostname, std::string(inv::to_string(h->personality)), std::string(inv::to_string(h->availability))});
+    return out;
+  });
   if (c.rest_port != 0) {
     rest_ = std::make_shared<inv::InventoryRestApi>(*inventory_, *maintenance_);
     router_ = std::make_shared<core::HttpRouter>();

@@ -130,17 +130,31 @@ ServiceManagerConfig ServiceManagerConfig::from_json(const std::string& self, co
     }
   }
   c.witnesses = r.strings("witnesses", {});
+  for (const auto& s : r.strings("witness_networks", {})) {
+    auto n = core::parse_network(s);
+    if (!n || std::find(c.link.networks.begin(), c.link.networks.end(), *n) == c.link.networks.end())
+      r.fail("witness_networks", "\"" + s + "\" is not one of the hello networks");
+    if (std::find(c.witness_networks.begin(), c.witness_networks.end(), *n) != c.witness_networks.end())
+      r.fail("witness_networks", "\"" + s + "\" is listed twice");
+    c.witness_networks.push_back(*n);
+  }
   c.storage_witness = r.string("storage_witness", "");
   if (!c.storage_witness.empty() &&
       std::find(c.witnesses.begin(), c.witnesses.end(), c.storage_witness) == c.witnesses.end())
     r.fail("storage_witness", "\"" + c.storage_witness + "\" is not one of the witnesses");
   if (r.has("services")) {
     const auto& s = r.raw("services");
-    if (!s.is_object()) r.fail("services", "must be an object with fm and mtce");
+    if (!s.is_object()) r.fail("services", "must be an object with fm, mtce and dc");
     for (const auto& [k, v] : s.items()) {
       if (k == "fm") c.fm_service = v;
       else if (k == "mtce") c.mtce_service = v;
-      else r.fail("services", "unknown service \"" + k + "\" (expected fm, mtce)");
+      else if (k == "dc") {
+        if (!v.is_object() || !v.contains("role") || !v["role"].is_string())
+          r.fail("services", "dc: must be {\"role\": \"dc-agent\" | \"dc-manager\", \"config\": {...}}");
+        for (const auto& [dk, dv] : v.items())
+          if (dk != "role" && dk != "config") r.fail("services", "dc." + dk + ": unknown key (expected role, config)");
+        c.dc_service = v;
+      } else r.fail("services", "unknown service \"" + k + "\" (expected fm, mtce, dc)");
     }
   }
   if (r.has("groups")) {
@@ -222,7 +236,7 @@ void ServiceManager::start() {
   wc.storage = config_.storage_witness;
   wc.self = name();
   wc.peer = config_.link.peer;
-  wc.networks = config_.link.networks;
+  wc.networks = config_.witness_networks.empty() ? config_.link.networks : config_.witness_networks;
   wc.period = config_.link.hello;
   wc.dead = config_.link.dead;
   witnesses_ = std::make_unique<WitnessTracker>(*this, wc);
@@ -274,6 +288,13 @@ void ServiceManager::start() {
     m.actions = "internal";
     m.config = {{"role", "controller"}, {"config", *config_.mtce_service}};
     g.members.push_back(m);
+  }
+  if (config_.dc_service) {
+    ServiceSpec d;
+    d.name = "dc";
+    d.actions = "internal";
+    d.config = {{"role", (*config_.dc_service)["role"]}, {"config", config_.dc_service->value("config", nlohmann::json::object())}};
+    g.members.push_back(d);
   }
   ServiceSpec f;
   f.name = "floating-" + config_.floating;

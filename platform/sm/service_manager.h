@@ -65,9 +65,15 @@ struct ServiceManagerConfig {
   core::Duration replication_timeout = core::milliseconds(500);
   core::Duration swact_timeout = core::seconds(2);
   std::vector<std::string> witnesses;
+  // The networks the witnesses are pinged on (empty: every hello network). Workers have no OAM: a pair whose
+  // witnesses are workers names mgmt and cluster-host, else every OAM ping is a message to nowhere.
+  std::vector<core::Network> witness_networks;
   std::string storage_witness;
   nlohmann::json fm_service = nlohmann::json::object();    // the nested fm node's config
   std::optional<nlohmann::json> mtce_service;             // the nested controller node's config, if any
+  // The distributed-cloud service, if any: {"role": "dc-agent" | "dc-manager", "config": {...}} (a subcloud's
+  // controllers run the dc agent, a system controller's the dc manager); it starts after fm and mtce.
+  std::optional<nlohmann::json> dc_service;
   std::vector<ServiceGroupSpec> extra_groups;
   std::uint16_t rest_port = 7780;                          // 0: no REST API
   core::Network rest_network = core::Network::Oam;

@@ -76,7 +76,8 @@ TEST(Inventory, HostnamesMustBeValidAndUnique) {
   Fixture f;
   auto inv = f.make();
   for (const std::string& bad : std::vector<std::string>{"", "Worker-1", "worker_1", "worker.1", "-worker",
-                                                         "worker-", "123", std::string(64, 'a')}) {
+                                                         "worker-", "123", std::string(64, 'a'), "a..b", ".a", "a.",
+                                                         "sc-1.-c0", std::string(64, 'a') + ".b"}) {
     auto r = inv->add(input(bad));
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().http_status, 400) << bad;
@@ -84,12 +85,13 @@ TEST(Inventory, HostnamesMustBeValidAndUnique) {
   }
   ASSERT_TRUE(inv->add(input(std::string(63, 'a'))));
   ASSERT_TRUE(inv->add(input("worker-1")));
+  ASSERT_TRUE(inv->add(input("subcloud-0007.controller-0")));  // a fleet's host names: dot-separated labels
   ASSERT_TRUE(inv->add(input("0worker")));
   auto dup = inv->add(input("worker-1", Personality::Storage));
   ASSERT_FALSE(dup);
   EXPECT_EQ(dup.error().http_status, 409);
   EXPECT_EQ(dup.error().message, "hostname: host 'worker-1' already exists (id 2)");
-  EXPECT_EQ(inv->hosts().size(), 3u);
+  EXPECT_EQ(inv->hosts().size(), 4u);
 }
 
 TEST(Inventory, MacAddressesAreCheckedNormalizedAndUnique) {

@@ -142,6 +142,8 @@ void RealLab::spawn(Process& p) {
   // Everything the child needs is prepared before fork: after it, only async-signal-safe calls.
   std::vector<std::string> args{options_.roostd, "--config", config_path(p.name).string()};
   for (const auto& a : options_.extra_args) args.push_back(a);
+  if (auto it = options_.process_args.find(p.name); it != options_.process_args.end())
+    for (const auto& a : it->second) args.push_back(a);
   // Durable node state (FM alarms, inventory) lives in the lab's own dir unless the test chose one.
   if (std::find(options_.extra_args.begin(), options_.extra_args.end(), "--data-dir") == options_.extra_args.end()) {
     args.push_back("--data-dir");

@@ -40,6 +40,8 @@ class RealLab {
     std::chrono::milliseconds ready_timeout{15000};
     std::chrono::milliseconds stop_grace{3000};  // SIGTERM -> SIGKILL
     std::vector<std::string> extra_args;         // appended to every roostd command line
+    // Appended to one process's command line after extra_args (e.g. its own --admin ADDRESS:PORT).
+    std::map<std::string, std::vector<std::string>> process_args;
     std::vector<LabFloating> floating;           // floating names in every process's config (add_floating)
   };
 

@@ -32,5 +32,9 @@ void add_system_command(CLI::App& app, Outcome& outcome);
 // the `host` noun that add_host_command made.
 void add_sm_command(CLI::App& app, Outcome& outcome);
 void add_host_swact_command(CLI::App& host, Outcome& outcome);
+// Distributed cloud over the dc-manager's REST API (subcloud_command.cpp): `roost subcloud ...`,
+// `roost subcloud-group ...`.
+void add_subcloud_command(CLI::App& app, Outcome& outcome);
+void add_subcloud_group_command(CLI::App& app, Outcome& outcome);
 
 }  // namespace roost::cli

@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   roost::cli::add_system_command(app, outcome);
   roost::cli::add_sm_command(app, outcome);
   roost::cli::add_host_swact_command(*app.get_subcommand("host"), outcome);
+  roost::cli::add_subcloud_command(app, outcome);
+  roost::cli::add_subcloud_group_command(app, outcome);
 
   try {
     app.parse(argc, argv);

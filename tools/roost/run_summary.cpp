@@ -47,9 +47,35 @@ void print_run_summary(std::ostream& out, const json& r, const SummaryFiles& fil
                          grouped(s.value("messages", std::uint64_t{0})) + " messages delivered, " +
                          grouped(s.value("dropped", std::uint64_t{0})) + " dropped)");
 
+  if (r.contains("fleet")) {
+    const json& f = r["fleet"];
+    const json& t = f["by_type"];
+    row(out, "Fleet", grouped(f.value("subclouds", std::uint64_t{0})) + " subclouds (" +
+                          grouped(t.value("simplex", std::uint64_t{0})) + " simplex, " +
+                          grouped(t.value("duplex", std::uint64_t{0})) + " duplex, " +
+                          grouped(t.value("standard", std::uint64_t{0})) + " standard), " +
+                          grouped(f.value("nodes", std::uint64_t{0})) + " nodes, " +
+                          grouped(static_cast<std::uint64_t>(f.value("events_per_s", 0.0))) + " events/s");
+    for (const auto& k : f["fault_kinds"]) {
+      const json& d = k["detection"];
+      out << "  " << k.value("kind", "") << ": " << k.value("instances", 0) << " faults, " << k.value("detected", 0)
+          << " detected";
+      if (d.contains("p50_s"))
+        out << " (p50 " << fixed(d["p50_s"].get<double>(), 3) << " s, max " << fixed(d["max_s"].get<double>(), 3) << " s)";
+      out << ", " << k.value("recovered", 0) << " back\n";
+    }
+  }
+
   const json& faults = r["faults"];
   row(out, "Faults", std::to_string(faults.size()));
+  // A fleet schedules hundreds: the first ones say what they look like, result.json has them all.
+  constexpr std::size_t kListed = 20;
+  std::size_t listed = 0;
   for (const auto& f : faults) {
+    if (listed++ == kListed) {
+      out << "  ... and " << faults.size() - kListed << " more (result.json lists them all)\n";
+      break;
+    }
     const std::string until = f["until_s"].is_number() ? fixed(f["until_s"].get<double>(), 3) + " s" : "end";
     // The simulation reports every fault it applies; say so loudly if one never happened.
     const bool applied = f["started_s"].is_number();
