@@ -9,6 +9,7 @@
 
 #include "harness/html.h"
 #include "harness/report.h"
+#include "harness/svg_chart.h"
 
 namespace roost::harness {
 
@@ -16,17 +17,10 @@ using nlohmann::json;
 
 namespace {
 
-constexpr double kWidth = 960;
-constexpr double kRight = 16;
-
-// A step of 1, 2 or 5 times a power of ten that cuts `span` into at most `max_ticks` pieces.
-double nice_step(double span, int max_ticks) {
-  const double raw = std::max(span, 1e-9) / max_ticks;
-  const double decade = std::pow(10.0, std::floor(std::log10(raw)));
-  for (double m : {1.0, 2.0, 5.0, 10.0})
-    if (decade * m >= raw) return decade * m;
-  return decade * 10;
-}
+using svg::kRight;
+using svg::kWidth;
+using svg::nice_step;
+using svg::open_svg;
 
 struct Scale {
   double left, width, duration;
@@ -43,12 +37,6 @@ std::string time_axis(const Scale& s, double y) {
     out += "<text x=\"" + x + "\" y=\"" + html::num(y + 16) + "\" text-anchor=\"middle\">" + html::num(t) + " s</text>";
   }
   return out + "</g>";
-}
-
-std::string open_svg(double height, std::string_view label) {
-  return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + html::num(kWidth) + " " + html::num(height) +
-         "\" width=\"" + html::num(kWidth) + "\" height=\"" + html::num(height) + "\" role=\"img\" aria-label=\"" +
-         html::escape(label) + "\">";
 }
 
 std::string fields_text(const json& fields) {

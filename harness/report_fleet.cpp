@@ -8,6 +8,7 @@
 
 #include "harness/html.h"
 #include "harness/report.h"
+#include "harness/svg_chart.h"
 
 namespace roost::harness {
 
@@ -15,23 +16,11 @@ using nlohmann::json;
 
 namespace {
 
-constexpr double kWidth = 960;
-constexpr double kRight = 16;
+using svg::kRight;
+using svg::kWidth;
+using svg::nice_step;
+using svg::open_svg;
 constexpr double kLeft = 60;
-
-double nice_step(double span, int max_ticks) {
-  const double raw = std::max(span, 1e-9) / max_ticks;
-  const double decade = std::pow(10.0, std::floor(std::log10(raw)));
-  for (double m : {1.0, 2.0, 5.0, 10.0})
-    if (decade * m >= raw) return decade * m;
-  return decade * 10;
-}
-
-std::string open_svg(double height, std::string_view label) {
-  return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + html::num(kWidth) + " " + html::num(height) +
-         "\" width=\"" + html::num(kWidth) + "\" height=\"" + html::num(height) + "\" role=\"img\" aria-label=\"" +
-         html::escape(label) + "\">";
-}
 
 // An x axis from 0 to `span` with ticks labelled `unit`, at y.
 std::string x_axis(double left, double width, double span, double y, std::string_view unit) {
