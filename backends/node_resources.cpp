@@ -8,6 +8,8 @@
 
 #include "backends/sqlite/sqlite_alarm_store.h"
 #include "backends/sqlite/sqlite_host_store.h"
+#include "backends/sqlite/sqlite_subcloud_store.h"
+#include "platform/dc/subcloud_store.h"
 #include "platform/fm/alarm_store.h"
 #include "platform/inv/host_store.h"
 
@@ -85,6 +87,11 @@ std::shared_ptr<void> NodeResources::get(std::type_index type, Guard guard) {
   if (type == std::type_index(typeid(inv::HostStore))) {
     if (!inv_store_) inv_store_ = std::make_shared<sqlite::SqliteHostStore>((node_dir("host store") / "inventory.db").string());
     std::shared_ptr<inv::HostStore> store = inv_store_;
+    return std::shared_ptr<void>(store, store.get());
+  }
+  if (type == std::type_index(typeid(dc::SubcloudStore))) {
+    if (!dc_store_) dc_store_ = std::make_shared<sqlite::SqliteSubcloudStore>((node_dir("subcloud store") / "dc.db").string());
+    std::shared_ptr<dc::SubcloudStore> store = dc_store_;
     return std::shared_ptr<void>(store, store.get());
   }
   if (type != std::type_index(typeid(fm::AlarmStore))) return nullptr;

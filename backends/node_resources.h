@@ -1,8 +1,9 @@
 // The durable resources (core::Env::resource) the real runtime keeps for one hosted node across its
 // incarnations, as a disk outlives a process. Today: FM's alarm store, a SqliteAlarmStore at
-// <data_dir>/<node>/fm.db, and the inventory's host store, a SqliteHostStore at <data_dir>/<node>/inventory.db,
-// each opened on first use and kept open across node restarts. The host store has no completions (its
-// writes are synchronous), so every incarnation gets the same object.
+// <data_dir>/<node>/fm.db, the inventory's host store, a SqliteHostStore at <data_dir>/<node>/inventory.db, and
+// the dc-manager's subcloud store, a SqliteSubcloudStore at <data_dir>/<node>/dc.db, each opened on first use
+// and kept open across node restarts. The host and subcloud stores have no completions (their writes are
+// synchronous), so every incarnation gets the same object.
 //
 // Each incarnation gets its own view of a store: completions of batches an incarnation submitted are
 // posted onto the runtime's io_context and run through that incarnation's guard, which drops them once
@@ -21,6 +22,7 @@ class io_context;
 namespace roost::sqlite {
 class SqliteAlarmStore;
 class SqliteHostStore;
+class SqliteSubcloudStore;
 }
 
 namespace roost::backends {
@@ -44,6 +46,7 @@ class NodeResources {
   std::string node_;
   std::shared_ptr<sqlite::SqliteAlarmStore> fm_store_;
   std::shared_ptr<sqlite::SqliteHostStore> inv_store_;  // <data_dir>/<node>/inventory.db, synchronous writes
+  std::shared_ptr<sqlite::SqliteSubcloudStore> dc_store_;  // <data_dir>/<node>/dc.db, synchronous writes
 };
 
 }  // namespace roost::backends

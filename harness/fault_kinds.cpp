@@ -7,11 +7,11 @@ namespace roost::harness {
 
 namespace {
 
-constexpr FieldRule kKind{"kind", kString, true};
-constexpr FieldRule kAt{"at_s", kNumber, true};
-constexpr FieldRule kUntil{"until_s", kNumber};
-constexpr FieldRule kLabel{"label", kString};
-constexpr FieldRule kNode{"node", kString};
+using fault_field::kAt;
+using fault_field::kKind;
+using fault_field::kLabel;
+using fault_field::kNode;
+using fault_field::kUntil;
 constexpr FieldRule kNodes{"nodes", kArray};
 constexpr FieldRule kNetwork{"network", kString};
 constexpr FieldRule kNetworkRequired{"network", kString, true};

@@ -13,6 +13,15 @@
 
 namespace roost::harness {
 
+// The fields that open every fault, in a scenario's "faults" and in a fleet's: one definition for both.
+namespace fault_field {
+inline constexpr FieldRule kKind{"kind", kString, true};
+inline constexpr FieldRule kAt{"at_s", kNumber, true};
+inline constexpr FieldRule kUntil{"until_s", kNumber};
+inline constexpr FieldRule kLabel{"label", kString};
+inline constexpr FieldRule kNode{"node", kString};
+}  // namespace fault_field
+
 struct FaultKindInfo {
   std::string_view name;  // as written in scenarios: "host-crash"
   sim::FaultKind kind;

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "harness/fault_kinds.h"
 #include "platform/core/rng.h"
 
 namespace roost::harness {
@@ -87,15 +88,15 @@ constexpr std::array kBmcFields{FieldRule{"latency_ms", kNumber}, FieldRule{"boo
 constexpr std::array kTriangularFields{FieldRule{"min", kNumber, true}, FieldRule{"mode", kNumber, true},
                                        FieldRule{"max", kNumber, true}};
 
-constexpr FieldRule kKind{"kind", kString, true};
-constexpr FieldRule kAt{"at_s", kNumber, true};
-constexpr FieldRule kUntil{"until_s", kNumber};
-constexpr FieldRule kLabel{"label", kString};
+using fault_field::kAt;
+using fault_field::kKind;
+using fault_field::kLabel;
+using fault_field::kNode;
+using fault_field::kUntil;
 constexpr FieldRule kSubcloud{"subcloud", kString};
 constexpr FieldRule kSubclouds{"subclouds", kArray};
 constexpr FieldRule kCount{"count", kInteger};
 constexpr FieldRule kRegion{"region", kString};
-constexpr FieldRule kNode{"node", kString};
 constexpr FieldRule kHost{"host", kString};
 constexpr std::array kWanOutageFields{kKind, kAt, kUntil, kLabel, kSubcloud, kSubclouds, kCount};
 constexpr std::array kPowerLossFields{kKind, kAt, kUntil, kLabel, kSubcloud, kSubclouds, kCount};

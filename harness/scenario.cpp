@@ -107,7 +107,8 @@ std::string parse_error_text(const json::parse_error& e) {
 
 class ScenarioReader {
  public:
-  ScenarioReader(const core::RoleRegistry& roles, JsonChecker& check) : roles_(roles), c_(check) {}
+  ScenarioReader(const core::RoleRegistry& roles, JsonChecker& check, std::optional<std::uint64_t> seed)
+      : roles_(roles), c_(check), seed_override_(seed) {}
 
   Scenario read(const json& doc) {
     if (!c_.check_object(doc, "$", kTopFields)) return {};
@@ -143,6 +144,7 @@ class ScenarioReader {
     } else if (auto s = get_integer(doc, "seed")) {
       c_.error("$.seed", "must be an integer >= 0 (got " + std::to_string(*s) + ")");
     }
+    if (seed_override_) out_.config.seed = *seed_override_;
     if (auto d = get_number(doc, "duration_s")) {
       if (!(*d > 0) || !std::isfinite(*d))
         c_.error("$.duration_s", "must be greater than 0 (got " + literal(doc["duration_s"]) + ")");
@@ -632,6 +634,7 @@ class ScenarioReader {
 
   const core::RoleRegistry& roles_;
   JsonChecker& c_;
+  std::optional<std::uint64_t> seed_override_;
   Scenario out_;
   std::optional<double> duration_s_;
   sim::LinkSpec lan_ = default_lan();
@@ -669,7 +672,8 @@ void check_with_simulation(const Scenario& s, const core::RoleRegistry& roles, J
 
 }  // namespace
 
-LoadResult parse_scenario(std::string_view text, std::string file, const core::RoleRegistry& roles) {
+LoadResult parse_scenario(std::string_view text, std::string file, const core::RoleRegistry& roles,
+                          std::optional<std::uint64_t> seed) {
   LoadResult result;
   result.file = std::move(file);
   JsonChecker check;
@@ -682,7 +686,7 @@ LoadResult parse_scenario(std::string_view text, std::string file, const core::R
     result.errors = check.errors();
     return result;
   }
-  Scenario s = ScenarioReader(roles, check).read(doc);
+  Scenario s = ScenarioReader(roles, check, seed).read(doc);
   if (check.ok()) check_with_simulation(s, roles, check);
   result.errors = check.errors();
   if (result.errors.empty()) {
@@ -692,7 +696,8 @@ LoadResult parse_scenario(std::string_view text, std::string file, const core::R
   return result;
 }
 
-LoadResult load_scenario(const std::filesystem::path& file, const core::RoleRegistry& roles) {
+LoadResult load_scenario(const std::filesystem::path& file, const core::RoleRegistry& roles,
+                         std::optional<std::uint64_t> seed) {
   std::error_code ec;
   const bool dir = std::filesystem::is_directory(file, ec);
   std::ifstream in;
@@ -707,7 +712,7 @@ LoadResult load_scenario(const std::filesystem::path& file, const core::RoleRegi
   }
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_scenario(text.str(), file.string(), roles);
+  return parse_scenario(text.str(), file.string(), roles, seed);
 }
 
 }  // namespace roost::harness

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <filesystem>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,9 +53,12 @@ struct LoadResult {
   std::vector<std::string> messages() const;
 };
 
-// `file` only labels the errors and the scenario.
-LoadResult parse_scenario(std::string_view text, std::string file, const core::RoleRegistry& roles);
-LoadResult load_scenario(const std::filesystem::path& file, const core::RoleRegistry& roles);
+// `file` only labels the errors and the scenario. `seed`, when given, replaces the file's seed before
+// anything is drawn from it: a fleet without a "seed" of its own is generated from it (`roost sim run --seed`).
+LoadResult parse_scenario(std::string_view text, std::string file, const core::RoleRegistry& roles,
+                          std::optional<std::uint64_t> seed = std::nullopt);
+LoadResult load_scenario(const std::filesystem::path& file, const core::RoleRegistry& roles,
+                         std::optional<std::uint64_t> seed = std::nullopt);
 
 std::string_view lan_mode_name(sim::LanMode m);
 

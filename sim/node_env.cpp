@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "backends/openssl_crypto.h"
+#include "platform/dc/subcloud_store.h"
 #include "platform/fm/memory_alarm_store.h"
 #include "platform/inv/host_store.h"
 #include "sim/site_runtime.h"
@@ -37,6 +38,10 @@ std::shared_ptr<void> NodeEnv::resource(std::type_index type) {
   if (type == std::type_index(typeid(inv::HostStore))) {
     std::shared_ptr<inv::HostStore> hosts = std::make_shared<inv::MemoryHostStore>();
     return durable[type] = std::shared_ptr<void>(hosts, hosts.get());
+  }
+  if (type == std::type_index(typeid(dc::SubcloudStore))) {
+    std::shared_ptr<dc::SubcloudStore> subclouds = std::make_shared<dc::MemorySubcloudStore>();
+    return durable[type] = std::shared_ptr<void>(subclouds, subclouds.get());
   }
   if (type != std::type_index(typeid(fm::AlarmStore))) return nullptr;
   std::shared_ptr<fm::AlarmStore> store = std::make_shared<fm::MemoryAlarmStore>();

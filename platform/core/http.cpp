@@ -134,4 +134,13 @@ std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qu
   return out;
 }
 
+std::string json_error_text(const char* what) {
+  std::string s = what;
+  if (!s.empty() && s.front() == '[') {
+    const auto end = s.find("] ");
+    if (end != std::string::npos) s.erase(0, end + 2);
+  }
+  return s;
+}
+
 }  // namespace roost::core

@@ -55,6 +55,14 @@ class HttpRouter {
   // `pattern` is a path whose segments are literal or "{name}" (bound into request.params), e.g.
   // "/v1/alarms/{uuid}". Routes are tried in the order they were added.
   void add(std::string method, std::string pattern, HttpHandler handler);
+  // A route to a member function of `api`, which must outlive the router:
+  //   router.add("GET", "/v1/ihosts", this, &InventoryRestApi::list_hosts);
+  template <class Api>
+  void add(std::string method, std::string pattern, Api* api,
+           void (Api::*handler)(const HttpRequest&, const HttpRespond&)) {
+    add(std::move(method), std::move(pattern),
+        [api, handler](const HttpRequest& req, HttpRespond respond) { (api->*handler)(req, respond); });
+  }
 
   // Answers 404 {"error":"not-found"} for an unknown path, 405 for a known path with another method,
   // 500 {"error":"internal-error"} if the handler throws (unless it already answered).
@@ -68,6 +76,10 @@ class HttpRouter {
   };
   std::vector<Route> routes_;
 };
+
+// A JSON library error for an HTTP client: nlohmann's what() without its "[json.exception.parse_error.101] "
+// tag, which means nothing to an operator.
+std::string json_error_text(const char* what);
 
 // Splits "/a/b?x=1" into path and query.
 void split_target(const std::string& target, std::string& path, std::string& query);

@@ -123,19 +123,8 @@ DcManager::~DcManager() { rest_.reset(); }
 void DcManager::start() {
   fm_ = std::make_unique<fm::FmClient>(*this, config_.fm);
   epoch_ = now();
-  for (const auto& g : config_.groups) {
-    auto added = g.name == "Default" ? registry_.update_group("Default", g, wall_us()) : registry_.add_group(g, wall_us());
-    if (!added) throw std::invalid_argument("dc-manager config: groups: " + added.error().message);
-  }
-  std::vector<std::uint64_t> ids;
-  ids.reserve(config_.subclouds.size());
   std::vector<std::uint64_t> to_deploy;
-  for (const auto& in : config_.subclouds) {
-    auto added = registry_.add(in, wall_us());
-    if (!added) throw std::invalid_argument("dc-manager config: subclouds: " + in.name + ": " + added.error().message);
-    ids.push_back(added.value()->id);
-    if (in.deploy) to_deploy.push_back(added.value()->id);
-  }
+  const std::vector<std::uint64_t> ids = load_registry(to_deploy);
   trackers_.reserve(ids.size());
   slots_.place_evenly(ids);
   for (std::uint64_t id : ids) track(*registry_.by_id(id), slots_.offset(id));
@@ -154,6 +143,91 @@ void DcManager::start() {
   log().info("dc.ready", {{"subclouds", static_cast<std::int64_t>(registry_.size())},
                           {"audit_interval_ms", static_cast<std::int64_t>(core::to_millis(config_.audit_interval))},
                           {"rest_port", config_.rest_port}});
+}
+
+std::vector<std::uint64_t> DcManager::load_registry(std::vector<std::uint64_t>& to_deploy) {
+  store_ = env().resource<SubcloudStore>();
+  if (!store_)
+    log().warn("dc.no_store", {{"detail", "this runtime keeps no subcloud store: changes are lost on restart"}});
+  std::vector<std::uint64_t> ids;
+  try {
+    const std::vector<SubcloudGroup> groups = store_ ? store_->load_groups() : std::vector<SubcloudGroup>{};
+    const std::vector<Subcloud> subclouds = store_ ? store_->load_subclouds() : std::vector<Subcloud>{};
+    if (!groups.empty() || !subclouds.empty()) {
+      try {
+        registry_.restore(groups, subclouds);
+      } catch (const std::invalid_argument& e) {
+        throw std::runtime_error(std::string("dc-manager: the subcloud store holds contradicting records: ") + e.what());
+      }
+      for (const Subcloud* s : registry_.subclouds()) {
+        ids.push_back(s->id);
+        // A deploy this manager was running died with it: fail it where it stood (redeploy to go on).
+        if (deploy_in_progress(s->deploy_status)) {
+          Subcloud& m = *registry_.mutable_by_id(s->id);
+          m.error_description = std::string(to_string(m.deploy_status)) + " interrupted: the system controller restarted";
+          set_deploy(m, deploy_interrupted(m.deploy_status));
+        }
+      }
+      log().info("dc.restored", {{"subclouds", static_cast<std::int64_t>(subclouds.size())},
+                                 {"groups", static_cast<std::int64_t>(groups.size())}});
+      return ids;
+    }
+    for (const auto& g : config_.groups) {
+      auto added = g.name == "Default" ? registry_.update_group("Default", g, wall_us()) : registry_.add_group(g, wall_us());
+      if (!added) throw std::invalid_argument("dc-manager config: groups: " + added.error().message);
+    }
+    ids.reserve(config_.subclouds.size());
+    for (const auto& in : config_.subclouds) {
+      auto added = registry_.add(in, wall_us());
+      if (!added) throw std::invalid_argument("dc-manager config: subclouds: " + in.name + ": " + added.error().message);
+      ids.push_back(added.value()->id);
+      if (in.deploy) to_deploy.push_back(added.value()->id);
+    }
+    if (store_) {
+      for (const SubcloudGroup* g : registry_.groups()) store_->put_group(*g);
+      for (const Subcloud* s : registry_.subclouds()) store_->put_subcloud(*s);
+    }
+  } catch (const StoreError& e) {
+    throw std::runtime_error(std::string("dc-manager: the subcloud store: ") + e.what());
+  }
+  return ids;
+}
+
+std::optional<DcError> DcManager::stored(const Subcloud& s) {
+  if (!store_) return std::nullopt;
+  try {
+    store_->put_subcloud(s);
+    return std::nullopt;
+  } catch (const StoreError& e) {
+    log().error("dc.store_failed", {{"subcloud", s.name}, {"error", e.what()}});
+    return DcError{500, "subcloud '" + s.name + "' could not be written to the subcloud store (" + e.what() +
+                            "); nothing was changed"};
+  }
+}
+
+std::optional<DcError> DcManager::stored(const SubcloudGroup& g) {
+  if (!store_) return std::nullopt;
+  try {
+    store_->put_group(g);
+    return std::nullopt;
+  } catch (const StoreError& e) {
+    log().error("dc.store_failed", {{"group", g.name}, {"error", e.what()}});
+    return DcError{500, "subcloud group '" + g.name + "' could not be written to the subcloud store (" + e.what() +
+                            "); nothing was changed"};
+  }
+}
+
+std::optional<DcError> DcManager::stored_removal(bool group, const std::string& name, std::uint64_t id) {
+  if (!store_) return std::nullopt;
+  try {
+    if (group) store_->remove_group(id);
+    else store_->remove_subcloud(id);
+    return std::nullopt;
+  } catch (const StoreError& e) {
+    log().error("dc.store_failed", {{group ? "group" : "subcloud", name}, {"error", e.what()}});
+    return DcError{500, std::string(group ? "subcloud group" : "subcloud") + " '" + name +
+                            "' could not be removed from the subcloud store (" + e.what() + "); nothing was changed"};
+  }
 }
 
 // ---- audit schedule: one timer per subcloud, at epoch + offset + k * interval
@@ -403,6 +477,9 @@ void DcManager::set_deploy(Subcloud& s, DeployStatus d) {
   s.deploy_status = d;
   s.updated_at_us = wall_us();
   log().info("dc.deploy", {{"subcloud", s.name}, {"deploy_status", std::string(to_string(d))}});
+  // The deploy goes on whatever the disk says (the agent is already at it); stored() logs a failure, and the
+  // status is written again at the next phase.
+  (void)stored(s);
 }
 
 // ---- alarms
@@ -431,6 +508,10 @@ Outcome<const Subcloud*> DcManager::add_subcloud(const SubcloudInput& in) {
   auto added = registry_.add(in, wall_us());
   if (!added) return added;
   const Subcloud& s = *added.value();
+  if (auto e = stored(s)) {
+    registry_.erase(s.id);
+    return *e;
+  }
   log().info("dc.subcloud_added", {{"subcloud", s.name}, {"id", s.id}, {"agent", s.agent}});
   if (started_) {
     track(s, slots_.place(s.id));
@@ -444,9 +525,14 @@ Outcome<std::uint64_t> DcManager::delete_subcloud(std::string_view ref) {
   if (s && trackers_.count(s->id) && trackers_.at(s->id).deploying)
     return DcError{409, "subcloud '" + s->name + "' is being deployed (" + std::string(to_string(s->deploy_status)) + ")"};
   const std::string name = s ? s->name : "";
+  const std::optional<Subcloud> before = s ? std::optional<Subcloud>(*s) : std::nullopt;
   auto removed = registry_.remove(ref);
   if (!removed) return removed;
   const std::uint64_t id = removed.value();
+  if (auto e = stored_removal(false, name, id)) {
+    registry_.put_back(*before);
+    return *e;
+  }
   if (auto it = trackers_.find(id); it != trackers_.end()) {
     cancel(it->second.timer);
     trackers_.erase(it);
@@ -469,8 +555,13 @@ Outcome<const Subcloud*> DcManager::set_management(std::string_view ref, Managem
     if (s.availability != Availability::Online)
       return DcError{409, "subcloud '" + s.name + "' cannot be managed while it is offline"};
   }
+  const Subcloud before = s;
   s.management_state = state;
   s.updated_at_us = wall_us();
+  if (auto e = stored(s)) {
+    registry_.put_back(before);
+    return *e;
+  }
   log().info("dc.management", {{"subcloud", s.name}, {"management_state", std::string(to_string(state))}});
   update_sync(s, trackers_.at(s.id));
   return &s;
@@ -479,19 +570,58 @@ Outcome<const Subcloud*> DcManager::set_management(std::string_view ref, Managem
 Outcome<const Subcloud*> DcManager::set_group(std::string_view ref, std::string_view group) {
   const Subcloud* s = registry_.find(ref);
   if (!s) return DcError{404, "subcloud '" + std::string(ref) + "' not found (give a name or an id)"};
-  return registry_.set_group(s->id, group, wall_us());
+  Subcloud before = *s;  // copied before the change (argument order is unspecified)
+  return kept(std::move(before), registry_.set_group(s->id, group, wall_us()));
 }
 
 Outcome<const Subcloud*> DcManager::set_text(std::string_view ref, const std::string& field, const std::string& value) {
   const Subcloud* s = registry_.find(ref);
   if (!s) return DcError{404, "subcloud '" + std::string(ref) + "' not found (give a name or an id)"};
-  return registry_.set_text(s->id, field, value, wall_us());
+  Subcloud before = *s;
+  return kept(std::move(before), registry_.set_text(s->id, field, value, wall_us()));
 }
 
-Outcome<const SubcloudGroup*> DcManager::add_group(const GroupInput& in) { return registry_.add_group(in, wall_us()); }
-Outcome<const SubcloudGroup*> DcManager::update_group(std::string_view ref, const GroupInput& in) {
-  return registry_.update_group(ref, in, wall_us());
+Outcome<const Subcloud*> DcManager::kept(Subcloud before, Outcome<const Subcloud*> changed) {
+  if (!changed) return changed;
+  if (auto e = stored(*changed.value())) {
+    registry_.put_back(before);
+    return *e;
+  }
+  return changed;
 }
-Outcome<std::uint64_t> DcManager::delete_group(std::string_view ref) { return registry_.remove_group(ref); }
+
+Outcome<const SubcloudGroup*> DcManager::add_group(const GroupInput& in) {
+  auto added = registry_.add_group(in, wall_us());
+  if (!added) return added;
+  if (auto e = stored(*added.value())) {
+    registry_.erase_group(added.value()->id);
+    return *e;
+  }
+  return added;
+}
+
+Outcome<const SubcloudGroup*> DcManager::update_group(std::string_view ref, const GroupInput& in) {
+  const SubcloudGroup* found = registry_.find_group(ref);
+  const std::optional<SubcloudGroup> before = found ? std::optional<SubcloudGroup>(*found) : std::nullopt;
+  auto updated = registry_.update_group(ref, in, wall_us());
+  if (!updated) return updated;
+  if (auto e = stored(*updated.value())) {
+    registry_.put_back(*before);
+    return *e;
+  }
+  return updated;
+}
+
+Outcome<std::uint64_t> DcManager::delete_group(std::string_view ref) {
+  const SubcloudGroup* found = registry_.find_group(ref);
+  const std::optional<SubcloudGroup> before = found ? std::optional<SubcloudGroup>(*found) : std::nullopt;
+  auto removed = registry_.remove_group(ref);
+  if (!removed) return removed;
+  if (auto e = stored_removal(true, before->name, removed.value())) {
+    registry_.put_back(*before);
+    return *e;
+  }
+  return removed;
+}
 
 }  // namespace roost::dc

@@ -15,7 +15,11 @@
 //                   "deploy_status", "deploy"}],
 //    "revision_bumps": [{"at_ms", "endpoint"}]}
 //
-// Trace/log events (this node): dc.availability {subcloud, availability, fails}; dc.audit_failed {subcloud,
+// The registry is durable through Env::resource<SubcloudStore>() (subcloud_store.h): the config seeds the
+// store at the first start; from then on the store is what counts (a restart restores it, and a deploy it
+// interrupted is failed).
+//
+// Trace/log events (this node): dc.restored {subclouds, groups}; dc.availability {subcloud, availability, fails}; dc.audit_failed {subcloud,
 // fails, error} (debug); dc.sync {subcloud, endpoint, sync_status} (info when out-of-sync is entered or left,
 // debug otherwise); dc.deploy {subcloud, deploy_status}; dc.alarm {subcloud, alarm_id, entity, severity}.
 #pragma once
@@ -32,6 +36,7 @@
 #include "platform/core/node.h"
 #include "platform/dc/audit_slots.h"
 #include "platform/dc/registry.h"
+#include "platform/dc/subcloud_store.h"
 #include "platform/fm/fm_client.h"
 
 namespace roost::dc {
@@ -121,6 +126,15 @@ class DcManager final : public core::Node {
   void raise(const Subcloud& s, const std::string& alarm_id, const std::string& entity, fm::Severity sev, std::string reason);
   void clear(const Subcloud& s, const std::string& alarm_id, const std::string& entity);
   std::int64_t wall_us() { return env().wall_time_us(); }
+  // The store's side of a change: nullopt once it is durable (or there is no store); else a 500 that says
+  // what could not be written, and the caller puts the registry back as it was.
+  std::optional<DcError> stored(const Subcloud& s);
+  std::optional<DcError> stored(const SubcloudGroup& g);
+  std::optional<DcError> stored_removal(bool group, const std::string& name, std::uint64_t id);
+  // `changed` (a change of subcloud `before`) once stored; else `before` is put back and the store's error returned.
+  Outcome<const Subcloud*> kept(Subcloud before, Outcome<const Subcloud*> changed);
+  // Seeds an empty store from the config, or restores the registry from a written one.
+  std::vector<std::uint64_t> load_registry(std::vector<std::uint64_t>& to_deploy);
 
   DcManagerConfig config_;
   SubcloudRegistry registry_;
@@ -130,6 +144,7 @@ class DcManager final : public core::Node {
   core::TimePoint epoch_{};  // audit slots are offsets from here
   std::size_t in_flight_ = 0;
   std::unique_ptr<fm::FmClient> fm_;
+  std::shared_ptr<SubcloudStore> store_;  // null: this runtime keeps none (the registry is lost on restart)
   std::shared_ptr<DcRestApi> rest_;
   std::shared_ptr<core::HttpRouter> router_;
   bool started_ = false;

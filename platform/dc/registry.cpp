@@ -220,11 +220,83 @@ Outcome<const Subcloud*> SubcloudRegistry::add(const SubcloudInput& in, std::int
   s.group_id = group;
   s.agent = in.agent.value_or(in.name + ".controller-0");
   s.created_at_us = now_us;
+  const std::uint64_t id = s.id;
+  insert(std::move(s));  // the checks above leave nothing it could refuse
+  return by_id(id);
+}
+
+std::optional<std::string> SubcloudRegistry::insert(Subcloud s) {
+  if (subclouds_.count(s.id)) return "id " + std::to_string(s.id) + " is taken";
+  if (by_name_.count(s.name)) return "name '" + s.name + "' is taken";
+  const auto parsed = parse_subnet(s.management_subnet);
+  if (const auto* why = std::get_if<std::string>(&parsed)) return "management-subnet: " + *why;
+  const Subnet net = std::get<Subnet>(parsed);
+  if (auto it = subnets_.upper_bound(net.last()); it != subnets_.begin() && (--it)->second.first >= net.first())
+    return "management-subnet: " + s.management_subnet + " overlaps subcloud " + std::to_string(it->second.second) + "'s";
   subnets_.emplace(net.first(), std::make_pair(net.last(), s.id));
   by_name_.emplace(s.name, s.id);
-  ++members_[group];
-  auto [it, _] = subclouds_.emplace(s.id, std::move(s));
-  return &it->second;
+  ++members_[s.group_id];
+  next_id_ = std::max(next_id_, s.id + 1);
+  subclouds_.emplace(s.id, std::move(s));
+  return std::nullopt;
+}
+
+void SubcloudRegistry::restore(const std::vector<SubcloudGroup>& groups, const std::vector<Subcloud>& subclouds) {
+  if (!subclouds_.empty() || groups_.size() != 1)
+    throw std::logic_error("subcloud registry: restore into a registry that is not empty");
+  for (const SubcloudGroup& g : groups) {
+    const std::string what = "stored subcloud group " + std::to_string(g.id) + " ('" + g.name + "')";
+    if (g.id == 0) throw std::invalid_argument(what + ": id 0");
+    if (g.id != kDefaultGroupId && groups_.count(g.id)) throw std::invalid_argument(what + ": a second group with this id");
+    for (const auto& [id, other] : groups_)
+      if (id != g.id && other.name == g.name) throw std::invalid_argument(what + ": a second group with this name");
+    if (g.id == kDefaultGroupId && g.name != "Default") throw std::invalid_argument(what + ": group 1 must be 'Default'");
+    groups_[g.id] = g;
+    next_group_id_ = std::max(next_group_id_, g.id + 1);
+  }
+  for (Subcloud s : subclouds) {
+    const std::string what = "stored subcloud " + std::to_string(s.id) + " ('" + s.name + "')";
+    if (s.id == 0) throw std::invalid_argument(what + ": id 0");
+    if (auto why = check_subcloud_name(s.name)) throw std::invalid_argument(what + ": name: " + *why);
+    if (!groups_.count(s.group_id))
+      throw std::invalid_argument(what + ": group-id " + std::to_string(s.group_id) + " is not a stored group");
+    s.availability = Availability::Offline;
+    s.audit_fail_count = 0;
+    s.sync.fill(SyncStatus::Unknown);
+    s.alarms = AlarmSummary{};
+    if (auto why = insert(std::move(s))) throw std::invalid_argument(what + ": " + *why);
+  }
+}
+
+void SubcloudRegistry::put_back(const Subcloud& before) {
+  if (Subcloud* now = mutable_by_id(before.id)) {
+    // Name and subnet never change after an add: only the group count needs moving.
+    --members_[now->group_id];
+    ++members_[before.group_id];
+    *now = before;
+    return;
+  }
+  insert(before);
+}
+
+void SubcloudRegistry::erase(std::uint64_t id) {
+  const Subcloud* s = by_id(id);
+  if (!s) return;
+  subnets_.erase(std::get<Subnet>(parse_subnet(s->management_subnet)).first());
+  by_name_.erase(s->name);
+  --members_[s->group_id];
+  subclouds_.erase(id);
+}
+
+void SubcloudRegistry::put_back(const SubcloudGroup& before) {
+  groups_[before.id] = before;
+  next_group_id_ = std::max(next_group_id_, before.id + 1);
+}
+
+void SubcloudRegistry::erase_group(std::uint64_t id) {
+  if (id == kDefaultGroupId || member_count(id) > 0) return;
+  groups_.erase(id);
+  members_.erase(id);
 }
 
 Outcome<std::uint64_t> SubcloudRegistry::remove(std::string_view ref) {
@@ -235,10 +307,7 @@ Outcome<std::uint64_t> SubcloudRegistry::remove(std::string_view ref) {
   if (s->availability != Availability::Offline)
     return conflict("subcloud '" + s->name + "' is online: only an offline subcloud can be deleted");
   const std::uint64_t id = s->id;
-  subnets_.erase(std::get<Subnet>(parse_subnet(s->management_subnet)).first());
-  by_name_.erase(s->name);
-  --members_[s->group_id];
-  subclouds_.erase(id);
+  erase(id);
   return id;
 }
 

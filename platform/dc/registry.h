@@ -96,7 +96,21 @@ class SubcloudRegistry {
   std::vector<const SubcloudGroup*> groups() const;  // by id
   std::size_t member_count(std::uint64_t group_id) const;
 
+  // Puts back what a SubcloudStore kept (a manager that restarts): groups and subclouds with their ids, every
+  // subcloud offline with nothing audited yet. Only into a registry holding nothing but the Default group
+  // (which a stored Default replaces). Throws std::invalid_argument naming the record when the records
+  // contradict each other: a duplicate id or name, a bad name or subnet, overlapping subnets, an unknown group.
+  void restore(const std::vector<SubcloudGroup>& groups, const std::vector<Subcloud>& subclouds);
+  // Undoing a change the store could not keep: a subcloud or group back as it was before (re-inserted
+  // if it was removed), or removed again (if it was added). No rules are checked.
+  void put_back(const Subcloud& before);
+  void erase(std::uint64_t id);
+  void put_back(const SubcloudGroup& before);
+  void erase_group(std::uint64_t id);
+
  private:
+  // Inserts `s` and indexes it; why not (and nothing changed) when its id, name or subnet is taken.
+  std::optional<std::string> insert(Subcloud s);
   std::map<std::uint64_t, Subcloud> subclouds_;
   std::unordered_map<std::string, std::uint64_t> by_name_;
   std::map<std::uint32_t, std::pair<std::uint32_t, std::uint64_t>> subnets_;  // first address -> {last, subcloud id}

@@ -26,16 +26,6 @@ std::string error_code(int status) {
 HttpResponse error_response(const DcError& e) { return HttpResponse::error(e.http_status, error_code(e.http_status), e.message); }
 HttpResponse bad_request(const std::string& detail) { return HttpResponse::error(400, "invalid-argument", detail); }
 
-// nlohmann's what() starts with "[json.exception.parse_error.101] "; operators need only the rest.
-std::string without_exception_tag(const char* what) {
-  std::string s = what;
-  if (!s.empty() && s.front() == '[') {
-    const auto end = s.find("] ");
-    if (end != std::string::npos) s.erase(0, end + 2);
-  }
-  return s;
-}
-
 std::optional<nlohmann::json> json_object_body(const HttpRequest& req, const HttpRespond& respond) {
   if (req.body.size() > DcRestApi::kMaxBodyBytes) {
     respond(HttpResponse::error(413, "body-too-large", "the body has " + std::to_string(req.body.size()) +
@@ -54,7 +44,7 @@ std::optional<nlohmann::json> json_object_body(const HttpRequest& req, const Htt
     }
     return j;
   } catch (const nlohmann::json::parse_error& e) {
-    respond(bad_request("the body is not valid JSON: " + without_exception_tag(e.what())));
+    respond(bad_request("the body is not valid JSON: " + core::json_error_text(e.what())));
     return std::nullopt;
   }
 }
@@ -77,23 +67,19 @@ nlohmann::json subcloud_list(const std::vector<const Subcloud*>& v) {
 }  // namespace
 
 void DcRestApi::add_routes(core::HttpRouter& router) {
-  using Member = void (DcRestApi::*)(const HttpRequest&, const HttpRespond&);
-  auto route = [&](const char* method, const char* pattern, Member m) {
-    router.add(method, pattern, [this, m](const HttpRequest& req, HttpRespond respond) { (this->*m)(req, respond); });
-  };
-  route("GET", "/v1.0/subclouds", &DcRestApi::list_subclouds);
-  route("POST", "/v1.0/subclouds", &DcRestApi::add_subcloud);
-  route("GET", "/v1.0/subclouds/{ref}", &DcRestApi::get_subcloud);
-  route("GET", "/v1.0/subclouds/{ref}/detail", &DcRestApi::get_subcloud_detail);
-  route("PATCH", "/v1.0/subclouds/{ref}", &DcRestApi::patch_subcloud);
-  route("DELETE", "/v1.0/subclouds/{ref}", &DcRestApi::delete_subcloud);
-  route("GET", "/v1.0/alarms", &DcRestApi::list_alarms);
-  route("GET", "/v1.0/subcloud-groups", &DcRestApi::list_groups);
-  route("POST", "/v1.0/subcloud-groups", &DcRestApi::add_group);
-  route("GET", "/v1.0/subcloud-groups/{ref}", &DcRestApi::get_group);
-  route("PATCH", "/v1.0/subcloud-groups/{ref}", &DcRestApi::patch_group);
-  route("DELETE", "/v1.0/subcloud-groups/{ref}", &DcRestApi::delete_group);
-  route("GET", "/v1.0/subcloud-groups/{ref}/subclouds", &DcRestApi::group_subclouds);
+  router.add("GET", "/v1.0/subclouds", this, &DcRestApi::list_subclouds);
+  router.add("POST", "/v1.0/subclouds", this, &DcRestApi::add_subcloud);
+  router.add("GET", "/v1.0/subclouds/{ref}", this, &DcRestApi::get_subcloud);
+  router.add("GET", "/v1.0/subclouds/{ref}/detail", this, &DcRestApi::get_subcloud_detail);
+  router.add("PATCH", "/v1.0/subclouds/{ref}", this, &DcRestApi::patch_subcloud);
+  router.add("DELETE", "/v1.0/subclouds/{ref}", this, &DcRestApi::delete_subcloud);
+  router.add("GET", "/v1.0/alarms", this, &DcRestApi::list_alarms);
+  router.add("GET", "/v1.0/subcloud-groups", this, &DcRestApi::list_groups);
+  router.add("POST", "/v1.0/subcloud-groups", this, &DcRestApi::add_group);
+  router.add("GET", "/v1.0/subcloud-groups/{ref}", this, &DcRestApi::get_group);
+  router.add("PATCH", "/v1.0/subcloud-groups/{ref}", this, &DcRestApi::patch_group);
+  router.add("DELETE", "/v1.0/subcloud-groups/{ref}", this, &DcRestApi::delete_group);
+  router.add("GET", "/v1.0/subcloud-groups/{ref}/subclouds", this, &DcRestApi::group_subclouds);
 }
 
 void DcRestApi::list_subclouds(const HttpRequest&, const HttpRespond& respond) {

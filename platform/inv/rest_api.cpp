@@ -21,16 +21,6 @@ HttpResponse host_not_found(const std::string& ref) {
   return HttpResponse::error(404, "not-found", "host '" + ref + "' not found (give a hostname, uuid or id)");
 }
 
-// nlohmann's what() starts with "[json.exception.parse_error.101] "; operators need only the rest.
-std::string without_exception_tag(const char* what) {
-  std::string s = what;
-  if (!s.empty() && s.front() == '[') {
-    const auto end = s.find("] ");
-    if (end != std::string::npos) s.erase(0, end + 2);
-  }
-  return s;
-}
-
 // The size cap every body shares; false (answered) when over.
 bool body_within(const HttpRequest& req, const HttpRespond& respond, std::size_t max) {
   if (req.body.size() <= max) return true;
@@ -50,7 +40,7 @@ std::optional<nlohmann::json> json_body(const HttpRequest& req, const HttpRespon
   try {
     return nlohmann::json::parse(req.body);
   } catch (const nlohmann::json::parse_error& e) {
-    respond(bad_request("the body is not valid JSON: " + without_exception_tag(e.what())));
+    respond(bad_request("the body is not valid JSON: " + core::json_error_text(e.what())));
     return std::nullopt;
   }
 }
@@ -122,23 +112,19 @@ nlohmann::json patch_object(const nlohmann::json& body) {
 }
 
 void InventoryRestApi::add_routes(core::HttpRouter& router) {
-  using Member = void (InventoryRestApi::*)(const HttpRequest&, const HttpRespond&);
-  auto route = [&](const char* method, const char* pattern, Member m) {
-    router.add(method, pattern, [this, m](const HttpRequest& req, HttpRespond respond) { (this->*m)(req, respond); });
-  };
-  route("GET", "/v1/isystems", &InventoryRestApi::list_systems);
-  route("GET", "/v1/isystems/{uuid}", &InventoryRestApi::get_system);
-  route("PATCH", "/v1/isystems/{uuid}", &InventoryRestApi::patch_system);
-  route("GET", "/v1/ihosts", &InventoryRestApi::list_hosts);
-  route("POST", "/v1/ihosts", &InventoryRestApi::add_host);
+  router.add("GET", "/v1/isystems", this, &InventoryRestApi::list_systems);
+  router.add("GET", "/v1/isystems/{uuid}", this, &InventoryRestApi::get_system);
+  router.add("PATCH", "/v1/isystems/{uuid}", this, &InventoryRestApi::patch_system);
+  router.add("GET", "/v1/ihosts", this, &InventoryRestApi::list_hosts);
+  router.add("POST", "/v1/ihosts", this, &InventoryRestApi::add_host);
   // Literal paths before "{ref}": the router tries routes in order (a host named "bulk" or "export"
   // is reached by its uuid or id).
-  route("POST", "/v1/ihosts/bulk", &InventoryRestApi::bulk_add);
-  route("GET", "/v1/ihosts/export", &InventoryRestApi::export_hosts);
-  route("GET", "/v1/ihosts/{ref}", &InventoryRestApi::get_host);
-  route("PATCH", "/v1/ihosts/{ref}", &InventoryRestApi::patch_host);
-  route("DELETE", "/v1/ihosts/{ref}", &InventoryRestApi::delete_host);
-  route("GET", "/v1/ihosts/{ref}/inventory", &InventoryRestApi::get_machine_inventory);
+  router.add("POST", "/v1/ihosts/bulk", this, &InventoryRestApi::bulk_add);
+  router.add("GET", "/v1/ihosts/export", this, &InventoryRestApi::export_hosts);
+  router.add("GET", "/v1/ihosts/{ref}", this, &InventoryRestApi::get_host);
+  router.add("PATCH", "/v1/ihosts/{ref}", this, &InventoryRestApi::patch_host);
+  router.add("DELETE", "/v1/ihosts/{ref}", this, &InventoryRestApi::delete_host);
+  router.add("GET", "/v1/ihosts/{ref}/inventory", this, &InventoryRestApi::get_machine_inventory);
   for (const char* part : {"icpus", "imemorys", "idisks", "ports"}) {
     router.add("GET", std::string("/v1/ihosts/{ref}/") + part,
                [this, part = std::string(part)](const HttpRequest& req, HttpRespond respond) {
@@ -257,7 +243,7 @@ void InventoryRestApi::bulk_add(const HttpRequest& req, const HttpRespond& respo
       try {
         j = nlohmann::json::parse(req.body);
       } catch (const nlohmann::json::parse_error& e) {
-        return respond(bad_request("the body is not valid JSON: " + without_exception_tag(e.what())));
+        return respond(bad_request("the body is not valid JSON: " + core::json_error_text(e.what())));
       }
       inputs = parse_bulk_json(j);
     }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 namespace roost::mtce {
 
@@ -68,7 +69,10 @@ bool HeartbeatConfig::may_fail_host(core::Network n) const {
 
 HeartbeatMonitor::HeartbeatMonitor(core::Node& node, HeartbeatConfig config, Listener listener)
     : node_(node), config_(std::move(config)), listener_(std::move(listener)) {
-  for (core::Network n : config_.networks) mnfa_[n] = false;
+  nets_ = config_.networks;
+  std::sort(nets_.begin(), nets_.end());
+  nets_.erase(std::unique(nets_.begin(), nets_.end()), nets_.end());
+  mnfa_.assign(nets_.size(), false);
   node_.on<PulseReply>([this](const core::Peer& p, const PulseReply& r) { on_reply(p, r); });
 }
 
@@ -82,56 +86,69 @@ void HeartbeatMonitor::start() {
   tick();
 }
 
+std::vector<HeartbeatMonitor::Host>::const_iterator HeartbeatMonitor::lower_bound(std::string_view host) const {
+  return std::lower_bound(hosts_.begin(), hosts_.end(), host,
+                          [](const Host& h, std::string_view name) { return h.name < name; });
+}
+
+const HeartbeatMonitor::Host* HeartbeatMonitor::find_host(std::string_view host) const {
+  auto it = lower_bound(host);
+  return it != hosts_.end() && it->name == host ? &*it : nullptr;
+}
+
+HeartbeatMonitor::Host* HeartbeatMonitor::find_host(std::string_view host) {
+  return const_cast<Host*>(std::as_const(*this).find_host(host));
+}
+
+std::size_t HeartbeatMonitor::net_index(core::Network net) const {
+  return static_cast<std::size_t>(std::find(nets_.begin(), nets_.end(), net) - nets_.begin());
+}
+
 void HeartbeatMonitor::add_host(const std::string& host) {
-  auto [it, fresh] = hosts_.try_emplace(host);
-  if (!fresh) return;
-  for (core::Network n : config_.networks) it->second.paths[n];
+  auto it = lower_bound(host);
+  if (it != hosts_.end() && it->name == host) return;
+  hosts_.insert(it, Host{host, std::vector<Path>(nets_.size())});
 }
 
 void HeartbeatMonitor::remove_host(const std::string& host) {
-  hosts_.erase(host);
-  for (core::Network n : config_.networks) update_mnfa(n);
+  if (auto it = lower_bound(host); it != hosts_.end() && it->name == host) hosts_.erase(it);
+  for (core::Network net : config_.networks) update_mnfa(net_index(net));
 }
 
 HeartbeatHealth HeartbeatMonitor::health(const std::string& host, core::Network net) const {
-  auto h = hosts_.find(host);
-  if (h == hosts_.end()) return HeartbeatHealth::Ok;
-  auto p = h->second.paths.find(net);
-  return p == h->second.paths.end() ? HeartbeatHealth::Ok : p->second.health;
+  const Host* h = find_host(host);
+  const std::size_t n = net_index(net);
+  return h && n < nets_.size() ? h->paths[n].health : HeartbeatHealth::Ok;
 }
 
 HeartbeatHealth HeartbeatMonitor::health(const std::string& host) const {
   HeartbeatHealth worst = HeartbeatHealth::Ok;
-  auto h = hosts_.find(host);
-  if (h == hosts_.end()) return worst;
-  for (const auto& [_, p] : h->second.paths) worst = std::max(worst, p.health);
+  if (const Host* h = find_host(host))
+    for (const Path& p : h->paths) worst = std::max(worst, p.health);
   return worst;
 }
 
 int HeartbeatMonitor::misses(const std::string& host, core::Network net) const {
-  auto h = hosts_.find(host);
-  if (h == hosts_.end()) return 0;
-  auto p = h->second.paths.find(net);
-  return p == h->second.paths.end() ? 0 : p->second.misses;
+  const Host* h = find_host(host);
+  const std::size_t n = net_index(net);
+  return h && n < nets_.size() ? h->paths[n].misses : 0;
 }
 
 bool HeartbeatMonitor::mnfa_active(core::Network net) const {
-  auto it = mnfa_.find(net);
-  return it != mnfa_.end() && it->second;
+  const std::size_t n = net_index(net);
+  return n < nets_.size() && mnfa_[n];
 }
 
 core::Duration HeartbeatMonitor::current_period() const {
-  for (const auto& [_, active] : mnfa_)
+  for (bool active : mnfa_)
     if (active) return config_.period * config_.mnfa_period_multiplier;
   return config_.period;
 }
 
-int HeartbeatMonitor::lost_hosts(core::Network net) const {
+int HeartbeatMonitor::lost_hosts(std::size_t net_index) const {
   int n = 0;
-  for (const auto& [_, h] : hosts_) {
-    auto p = h.paths.find(net);
-    if (p != h.paths.end() && p->second.misses >= config_.degrade_threshold) ++n;
-  }
+  for (const Host& h : hosts_)
+    if (h.paths[net_index].misses >= config_.degrade_threshold) ++n;
   return n;
 }
 
@@ -139,21 +156,21 @@ void HeartbeatMonitor::tick() {
   ticking_ = true;
   // Count this round's misses everywhere first, then decide MNFA, then move health: so hosts that go
   // silent together are seen together before any of them can be failed.
-  for (auto& [host, h] : hosts_)
-    for (auto& [net, p] : h.paths)
+  for (Host& h : hosts_)
+    for (Path& p : h.paths)
       if (p.awaiting) {
         ++p.misses;
         p.good_streak = 0;
       }
-  for (core::Network n : config_.networks) update_mnfa(n);
-  for (auto& [host, h] : hosts_)
-    for (auto& [net, p] : h.paths) missed(host, net, p);
+  for (core::Network net : config_.networks) update_mnfa(net_index(net));
+  for (Host& h : hosts_)
+    for (std::size_t n = 0; n < nets_.size(); ++n) missed(h.name, nets_[n], h.paths[n]);
 
   ++seq_;
-  for (auto& [host, h] : hosts_)
-    for (auto& [net, p] : h.paths) {
-      p.awaiting = true;
-      node_.send(host, net, Pulse{seq_});
+  for (Host& h : hosts_)
+    for (std::size_t n = 0; n < nets_.size(); ++n) {
+      h.paths[n].awaiting = true;
+      node_.send(h.name, nets_[n], Pulse{seq_});
     }
   timer_ = node_.after(current_period(), [this] { tick(); });
   ticking_ = false;
@@ -176,17 +193,16 @@ void HeartbeatMonitor::missed(const std::string& host, core::Network net, Path& 
 
 void HeartbeatMonitor::on_reply(const core::Peer& from, const PulseReply& r) {
   if (r.seq != seq_) return;  // a late answer to an older pulse is no sign of life now
-  auto h = hosts_.find(from.node);
-  if (h == hosts_.end()) return;
-  auto it = h->second.paths.find(from.network);
-  if (it == h->second.paths.end()) return;
-  Path& p = it->second;
+  Host* h = find_host(from.node);
+  const std::size_t n = net_index(from.network);
+  if (!h || n >= nets_.size()) return;
+  Path& p = h->paths[n];
   if (!p.awaiting) return;  // a duplicate
   p.awaiting = false;
   p.misses = 0;
   ++p.good_streak;
   if (p.health != HeartbeatHealth::Ok && p.good_streak >= config_.recover_pulses)
-    set_health(from.node, from.network, p, HeartbeatHealth::Ok);
+    set_health(h->name, from.network, p, HeartbeatHealth::Ok);
 }
 
 void HeartbeatMonitor::set_health(const std::string& host, core::Network net, Path& p, HeartbeatHealth h) {
@@ -201,16 +217,16 @@ void HeartbeatMonitor::set_health(const std::string& host, core::Network net, Pa
   if (listener_.on_health) listener_.on_health(change);
 }
 
-void HeartbeatMonitor::update_mnfa(core::Network net) {
-  const int lost = lost_hosts(net);
-  bool& active = mnfa_[net];
+void HeartbeatMonitor::update_mnfa(std::size_t net_index) {
+  const int lost = lost_hosts(net_index);
   const bool now_active = lost >= config_.mnfa_threshold;
-  if (now_active == active) return;
-  active = now_active;
-  node_.log().info(active ? "hbs.mnfa_enter" : "hbs.mnfa_exit",
+  if (now_active == mnfa_[net_index]) return;
+  mnfa_[net_index] = now_active;
+  const core::Network net = nets_[net_index];
+  node_.log().info(now_active ? "hbs.mnfa_enter" : "hbs.mnfa_exit",
                    {{"network", std::string(core::to_string(net))}, {"lost_hosts", lost},
                     {"period_ms", core::to_millis(current_period())}});
-  if (listener_.on_mnfa) listener_.on_mnfa({net, active, lost});
+  if (listener_.on_mnfa) listener_.on_mnfa({net, now_active, lost});
 }
 
 }  // namespace roost::mtce

@@ -17,7 +17,7 @@
 #pragma once
 
 #include <functional>
-#include <map>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -90,22 +90,32 @@ class HeartbeatMonitor {
     int good_streak = 0;
     HeartbeatHealth health = HeartbeatHealth::Ok;
   };
+  // Hosts sorted by name, each with one path per network in nets_ order: pulses go out host by host in
+  // name order and network by network. Flat and sorted rather than maps of maps: a fleet simulation
+  // answers millions of pulses, and each reply looks its host up here.
   struct Host {
-    std::map<core::Network, Path> paths;
+    std::string name;
+    std::vector<Path> paths;  // parallel to nets_
   };
 
   void tick();
   void on_reply(const core::Peer& from, const PulseReply& r);
   void missed(const std::string& host, core::Network net, Path& p);
   void set_health(const std::string& host, core::Network net, Path& p, HeartbeatHealth h);
-  void update_mnfa(core::Network net);
-  int lost_hosts(core::Network net) const;
+  void update_mnfa(std::size_t net_index);
+  int lost_hosts(std::size_t net_index) const;
+  std::vector<Host>::const_iterator lower_bound(std::string_view host) const;
+  const Host* find_host(std::string_view host) const;
+  Host* find_host(std::string_view host);
+  // Index of `net` in nets_, or nets_.size() when the monitor does not pulse on it.
+  std::size_t net_index(core::Network net) const;
 
   core::Node& node_;
   HeartbeatConfig config_;
   Listener listener_;
-  std::map<std::string, Host> hosts_;
-  std::map<core::Network, bool> mnfa_;
+  std::vector<core::Network> nets_;  // config_.networks, sorted, once each
+  std::vector<Host> hosts_;
+  std::vector<bool> mnfa_;  // per network of nets_: multi-node failure avoidance active
   std::uint64_t seq_ = 0;
   core::TimerId timer_ = 0;
   bool started_ = false;

@@ -46,8 +46,7 @@ void CompositeNode::start() {
 }
 
 std::uint8_t CompositeNode::route(std::vector<Route>& cache, core::MessageTypeId t, bool call) {
-  std::size_t handlers = 0;
-  for (const auto& p : parts_) handlers += p->handler_count();
+  const std::uint64_t handlers = core::Node::registrations();
   if (handlers != seen_handlers_) {
     datagram_routes_.clear();
     call_routes_.clear();

@@ -38,8 +38,8 @@ class CompositeNode final : public core::Node {
 
  private:
   // Which part takes a type: the routing above, remembered (a composite sees some twenty types, and looking
-  // each up in every part on every message was a tenth of a fleet simulation's time). Valid while no part
-  // registered another handler: `seen_handlers_` is the parts' handler count it was built at.
+  // each up in every part on every message was a tenth of a fleet simulation's time). Valid while no
+  // node registered another handler: `seen_handlers_` is core::Node::registrations() when it was built.
   struct Route {
     core::MessageTypeId type;
     std::uint8_t part;
@@ -48,7 +48,7 @@ class CompositeNode final : public core::Node {
 
   std::vector<std::unique_ptr<core::Node>> parts_;
   std::vector<Route> datagram_routes_, call_routes_;
-  std::size_t seen_handlers_ = 0;
+  std::uint64_t seen_handlers_ = 0;
 };
 
 }  // namespace roost::sm

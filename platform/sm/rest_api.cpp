@@ -13,16 +13,6 @@ constexpr std::size_t kMaxBodyBytes = 16 * 1024;  // {"action": "swact"} and a l
 
 HttpResponse bad_request(const std::string& detail) { return HttpResponse::error(400, "invalid-argument", detail); }
 
-// nlohmann's what() starts with "[json.exception.parse_error.101] "; a client needs only the rest.
-std::string without_exception_tag(const char* what) {
-  std::string s = what;
-  if (!s.empty() && s.front() == '[') {
-    const auto end = s.find("] ");
-    if (end != std::string::npos) s.erase(0, end + 2);
-  }
-  return s;
-}
-
 // This node and its peer, as sm-api's servicenode list, from the status JSON (keys may be missing: a node
 // that has not heard its peer yet has no "peer").
 nlohmann::json service_nodes(const nlohmann::json& status) {
@@ -84,7 +74,7 @@ std::shared_ptr<core::HttpRouter> make_sm_router(SmApiHooks hooks) {
     try {
       body = nlohmann::json::parse(req.body);
     } catch (const nlohmann::json::parse_error& e) {
-      return respond(bad_request("the body is not valid JSON: " + without_exception_tag(e.what())));
+      return respond(bad_request("the body is not valid JSON: " + core::json_error_text(e.what())));
     }
     if (!body.is_object())
       return respond(bad_request("the body must be an object {\"action\": ...}, got " + std::string(body.type_name())));

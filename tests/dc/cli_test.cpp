@@ -4,16 +4,13 @@
 // subclouds, groups, the server's refusals (exit 1, its reason on stderr), usage errors (exit 2), and an
 // unreachable dc-manager (exit 3, naming the URL).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <thread>
 
 #include "tests/dc/real_fleet_lab.h"
+#include "tests/support/cli_run.h"
 
 namespace roost::testing {
 namespace {
@@ -21,11 +18,7 @@ namespace {
 using namespace dc_lab;
 using namespace std::chrono;
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out, err;
-  std::string describe() const { return "exit " + std::to_string(exit_code) + "\nstdout:\n" + out + "stderr:\n" + err; }
-};
+using roost::testing::CliRun;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -48,21 +41,9 @@ class DcCli : public ::testing::Test {
   // Runs `[env] roost <args>`; --url is added unless `with_url` is false.
   CliRun roost(const std::string& args, bool with_url = true, const std::string& env = "") {
     const std::string err_file = (lab_->dir() / "cli.err").string();
-    const std::string cmd =
-        env + " " + ROOST_CLI_PATH + " " + args + (with_url ? " --url " + url_ : "") + " 2>" + err_file + " </dev/null";
-    CliRun r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return r;
-    char buf[4096];
-    std::size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-    const int st = pclose(p);
-    r.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    std::ifstream f(err_file);
-    std::stringstream s;
-    s << f.rdbuf();
-    r.err = s.str();
-    return r;
+    return roost::testing::run_cli(env + " " + ROOST_CLI_PATH + " " + args + (with_url ? " --url " + url_ : "") +
+                                       " </dev/null",
+                                   err_file);
   }
   nlohmann::json roost_json(const std::string& args) {
     const auto r = roost(args + " --format json");
@@ -190,6 +171,27 @@ TEST_F(DcCli, GroupsAndTheSubcloudLifecycle) {
   ASSERT_EQ(r.exit_code, 0) << r.describe();
   EXPECT_EQ(roost("subcloud show subcloud-0100").exit_code, 1);
   EXPECT_EQ(roost("subcloud-group show edge-east").exit_code, 1);
+}
+
+// The dc-manager's registry is on disk (<data-dir>/<node>/dc.db): what operators changed over REST is there
+// after the system controller's roostd is killed and started again.
+TEST_F(DcCli, WhatOperatorsChangedSurvivesARestartOfTheSystemController) {
+  wait_online();
+  auto r = roost("subcloud-group add --name kept --max-parallel 4");
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  r = roost("subcloud add --name subcloud-0150 --subnet 10.150.0.0/24 --group kept --description \"added over REST\"");
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  r = roost("subcloud unmanage subcloud-0002");
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+
+  lab_->restart("system-controller");  // SIGKILL, then the same command line and data directory
+
+  const auto kept = roost_json("subcloud show subcloud-0150");
+  EXPECT_EQ(kept.value("description", ""), "added over REST") << kept.dump();
+  EXPECT_EQ(kept.value("group_id", 0), roost_json("subcloud-group show kept").value("id", -1)) << kept.dump();
+  EXPECT_EQ(roost_json("subcloud-group show kept").value("max_parallel_subclouds", 0), 4);
+  EXPECT_EQ(roost_json("subcloud show subcloud-0002").value("management-state", ""), "unmanaged");
+  wait_online();  // the restored subclouds are audited again
 }
 
 TEST_F(DcCli, ErrorsNameWhatWentWrong) {

@@ -19,10 +19,13 @@ namespace roost::testing {
 class ManagerRig {
  public:
   // Subclouds sc1..scN (agent "scK.controller-0", subnet 10.K.0.0/24) plus `extra` config keys.
-  // `before`: alarms the FM already holds (an earlier manager incarnation raised them).
+  // `before`: alarms the FM already holds (an earlier manager incarnation raised them). `store`: the
+  // subcloud store the runtime hands out (a rig made later with the same store is the manager restarted).
   explicit ManagerRig(int subclouds, nlohmann::json extra = nlohmann::json::object(),
-                      std::map<std::string, fm::Severity> before = {})
+                      std::map<std::string, fm::Severity> before = {},
+                      std::shared_ptr<dc::SubcloudStore> store = nullptr)
       : env("system-controller.controller-0"), active(std::move(before)) {
+    if (store) env.resources[typeid(dc::SubcloudStore)] = store;
     nlohmann::json cfg = {{"fm_node", "system-controller.controller-0"}, {"audit_interval_ms", 1000}};
     nlohmann::json list = nlohmann::json::array();
     for (int i = 1; i <= subclouds; ++i)

@@ -1,8 +1,10 @@
 // The dc-manager driven by hand: audit timing, offline/online with 280.001, sync with 280.002, manage/unmanage,
-// deploy phases, and 10,000 subclouds on one manager.
+// deploy phases, 10,000 subclouds on one manager, and the registry kept in its store across a restart.
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <memory>
+#include <stdexcept>
 
 #include "tests/dc/dc_test_support.h"
 
@@ -11,8 +13,6 @@ namespace {
 using namespace roost;
 using namespace roost::dc;
 using roost::testing::ManagerRig;
-
-double secs(core::TimePoint t) { return core::to_seconds(t); }
 
 TEST(DcManager, AuditsSpreadEvenlyOverTheIntervalAndRepeatExactly) {
   ManagerRig rig(4);
@@ -220,6 +220,136 @@ TEST(DcManager, ClearsWhatAnEarlierIncarnationRaisedOnceThatNoLongerHolds) {
   rig.down.clear();
   rig.run(core::milliseconds(1000));
   EXPECT_TRUE(rig.active.empty());
+}
+
+// A store whose writes fail on demand: a full or broken disk under the manager.
+class FailingStore final : public SubcloudStore {
+ public:
+  std::vector<SubcloudGroup> load_groups() override { return disk.load_groups(); }
+  std::vector<Subcloud> load_subclouds() override { return disk.load_subclouds(); }
+  void put_group(const SubcloudGroup& g) override { check(), disk.put_group(g); }
+  void remove_group(std::uint64_t id) override { check(), disk.remove_group(id); }
+  void put_subcloud(const Subcloud& s) override { check(), disk.put_subcloud(s); }
+  void remove_subcloud(std::uint64_t id) override { check(), disk.remove_subcloud(id); }
+  void check() const {
+    if (fail) throw StoreError("dc.db: write a subcloud: database or disk is full");
+  }
+  MemorySubcloudStore disk;
+  bool fail = false;
+};
+
+SubcloudInput input(const std::string& name, const std::string& subnet) {
+  SubcloudInput in;
+  in.name = name;
+  in.management_subnet = subnet;
+  return in;
+}
+
+TEST(DcManager, WhatOperatorsChangedOutlivesTheManagerInItsStore) {
+  auto store = std::make_shared<MemorySubcloudStore>();
+  {
+    ManagerRig first(3, {}, {}, store);
+    ASSERT_TRUE(first.manager->add_group(GroupInput{"edge", std::string("far away"), ApplyType::Serial, 4u}));
+    auto in = input("sc9", "10.9.9.0/24");
+    in.group = "edge";
+    in.description = "added at run time";
+    ASSERT_TRUE(first.manager->add_subcloud(in));
+    ASSERT_TRUE(first.manager->set_management("sc2", ManagementState::Unmanaged));
+    ASSERT_TRUE(first.manager->delete_subcloud("sc2"));  // unmanaged and (never audited) offline
+    ASSERT_TRUE(first.manager->set_text("sc3", "location", "rack 7"));
+    first.run(core::milliseconds(1500));                 // audited: online (not kept: audits find it again)
+    EXPECT_EQ(first.manager->registry().find("sc1")->availability, Availability::Online);
+  }
+  // Restarted with another config: the store, once written, is what counts.
+  ManagerRig again(5, {}, {}, store);
+  const auto& reg = again.manager->registry();
+  std::vector<std::string> names;
+  for (const Subcloud* s : reg.subclouds()) names.push_back(s->name + "#" + std::to_string(s->id));
+  EXPECT_EQ(names, (std::vector<std::string>{"sc1#1", "sc3#3", "sc9#4"}));
+  EXPECT_EQ(reg.find("sc9")->description, "added at run time");
+  EXPECT_EQ(reg.find("sc9")->group_id, reg.find_group("edge")->id);
+  EXPECT_EQ(reg.find_group("edge")->max_parallel_subclouds, 4u);
+  EXPECT_EQ(reg.find("sc3")->location, "rack 7");
+  EXPECT_EQ(reg.find("sc1")->availability, Availability::Offline);  // until its first audit
+  ASSERT_EQ(again.events("dc.restored").size(), 1u);
+  EXPECT_EQ(ManagerRig::field(again.events("dc.restored")[0], "subclouds"), "3");
+  // New ids go on after the stored ones; the restored subclouds are audited again.
+  EXPECT_EQ(again.manager->add_subcloud(input("sc10", "10.10.10.0/24")).value()->id, 5u);
+  again.run(core::milliseconds(1500));
+  EXPECT_EQ(reg.find("sc9")->availability, Availability::Online);
+  EXPECT_EQ(reg.find("sc1")->availability, Availability::Online);
+}
+
+TEST(DcManager, ADeployItWasRunningFailsWhenTheManagerRestarts) {
+  auto store = std::make_shared<MemorySubcloudStore>();
+  {
+    ManagerRig first(0, {}, {}, store);
+    auto in = input("new1", "10.99.0.0/24");
+    in.deploy = true;
+    ASSERT_TRUE(first.manager->add_subcloud(in));
+    first.env.advance(core::Duration(0));  // the install phase is asked for, never answered
+    EXPECT_EQ(first.manager->registry().find("new1")->deploy_status, DeployStatus::Installing);
+  }
+  ManagerRig again(0, {}, {}, store);
+  const Subcloud* s = again.manager->registry().find("new1");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->deploy_status, DeployStatus::InstallFailed);
+  EXPECT_EQ(s->error_description, "installing interrupted: the system controller restarted");
+  EXPECT_EQ(store->load_subclouds().at(0).deploy_status, DeployStatus::InstallFailed);  // and it is kept so
+}
+
+TEST(DcManager, AChangeTheStoreCannotKeepIsRefusedAndNothingChanges) {
+  auto store = std::make_shared<FailingStore>();
+  ManagerRig rig(2, {}, {}, store);
+  store->fail = true;
+  auto added = rig.manager->add_subcloud(input("sc9", "10.9.9.0/24"));
+  ASSERT_FALSE(added);
+  EXPECT_EQ(added.error().http_status, 500);
+  EXPECT_EQ(added.error().message,
+            "subcloud 'sc9' could not be written to the subcloud store (dc.db: write a subcloud: database or disk is "
+            "full); nothing was changed");
+  EXPECT_EQ(rig.manager->registry().find("sc9"), nullptr);
+  EXPECT_FALSE(rig.manager->set_management("sc1", ManagementState::Unmanaged));
+  EXPECT_EQ(rig.manager->registry().find("sc1")->management_state, ManagementState::Managed);
+  EXPECT_FALSE(rig.manager->set_text("sc1", "description", "x"));
+  EXPECT_EQ(rig.manager->registry().find("sc1")->description, "");
+  EXPECT_FALSE(rig.manager->add_group(GroupInput{"edge", std::nullopt, std::nullopt, std::nullopt}));
+  EXPECT_EQ(rig.manager->registry().find_group("edge"), nullptr);
+  store->fail = false;
+  ASSERT_TRUE(rig.manager->add_group(GroupInput{"edge", std::nullopt, std::nullopt, std::nullopt}));
+  ASSERT_TRUE(rig.manager->set_management("sc2", ManagementState::Unmanaged));
+  store->fail = true;
+  EXPECT_FALSE(rig.manager->set_group("sc1", "edge"));
+  EXPECT_EQ(rig.manager->registry().find("sc1")->group_id, kDefaultGroupId);
+  EXPECT_EQ(rig.manager->registry().member_count(kDefaultGroupId), 2u);
+  EXPECT_FALSE(rig.manager->delete_subcloud("sc2"));
+  EXPECT_NE(rig.manager->registry().find("sc2"), nullptr);
+  EXPECT_FALSE(rig.manager->delete_group("edge"));
+  EXPECT_NE(rig.manager->registry().find_group("edge"), nullptr);
+  EXPECT_FALSE(rig.manager->update_group("edge", GroupInput{"", std::string("new"), std::nullopt, std::nullopt}));
+  EXPECT_EQ(rig.manager->registry().find_group("edge")->description, "");
+  EXPECT_EQ(rig.events("dc.store_failed").size(), 8u);
+  // The disk holds what was accepted, and only that.
+  store->fail = false;
+  ManagerRig again(0, {}, {}, store);
+  EXPECT_EQ(again.manager->registry().size(), 2u);
+  EXPECT_EQ(again.manager->registry().find("sc2")->management_state, ManagementState::Unmanaged);
+  EXPECT_NE(again.manager->registry().find_group("edge"), nullptr);
+}
+
+TEST(DcManager, ContradictingStoredRecordsStopTheManagerNamingThem) {
+  auto store = std::make_shared<MemorySubcloudStore>();
+  { ManagerRig first(2, {}, {}, store); }
+  Subcloud twin = store->load_subclouds().at(0);
+  twin.id = 7;  // same name as subcloud 1
+  store->put_subcloud(twin);
+  try {
+    ManagerRig again(0, {}, {}, store);
+    ADD_FAILURE() << "a store with two subclouds named sc1 was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "dc-manager: the subcloud store holds contradicting records: stored subcloud 7 ('sc1'): name 'sc1' is taken");
+  }
 }
 
 TEST(DcManager, ConfigErrorsNameTheKey) {

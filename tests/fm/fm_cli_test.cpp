@@ -1,13 +1,10 @@
 // The `roost alarm | event | suppression` CLI against an fm node in a running roostd: tables, JSON,
 // filters, ROOST_FM_URL, and the exit codes for an unreachable server (3) and an error answer (1).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "tests/fm/fm_lab.h"
+#include "tests/support/cli_run.h"
 
 namespace roost::fm::testing {
 namespace {
@@ -16,10 +13,7 @@ using roost::testing::LabNode;
 using roost::testing::RealLab;
 using namespace std::chrono_literals;
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out, err;
-};
+using roost::testing::CliRun;
 
 class FmCli : public ::testing::Test {
  protected:
@@ -45,20 +39,7 @@ class FmCli : public ::testing::Test {
   // Runs `roost <args>` (with `env` prepended to the shell command), capturing stdout and stderr.
   static CliRun roost(const std::string& args, const std::string& env = "") {
     const std::string err_file = data_->file("stderr.txt");
-    const std::string cmd = env + " " + ROOST_CLI_PATH + " " + args + " 2>" + err_file;
-    CliRun r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return r;
-    char buf[4096];
-    std::size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-    const int status = pclose(p);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream f(err_file);
-    std::stringstream s;
-    s << f.rdbuf();
-    r.err = s.str();
-    return r;
+    return roost::testing::run_cli(env + " " + ROOST_CLI_PATH + " " + args, err_file);
   }
   static std::string url() { return " --url " + url_; }
 

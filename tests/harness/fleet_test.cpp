@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "harness/fleet.h"
@@ -162,6 +163,23 @@ TEST(FleetGenerator, SameSeedSameFleetOtherSeedAnother) {
   sim::SimConfig d;
   generate_fleet(j, 999, 3600, d);
   EXPECT_EQ(fingerprint(a), fingerprint(d));
+}
+
+// `roost sim run --seed` reaches the generator: another seed, another fleet; a fleet's own "seed" pins it.
+TEST(FleetGenerator, SeedGivenToTheLoaderRegeneratesTheFleet) {
+  json doc = {{"roost_scenario", 1}, {"name", "seeded"}, {"seed", 5}, {"duration_s", 600}, {"fleet", fleet_1000()}};
+  doc["fleet"]["subclouds"] = 20;
+  doc["fleet"]["faults"] = json::array();
+  const auto load = [](const json& d, std::optional<std::uint64_t> seed) {
+    auto r = parse_scenario(d.dump(), "seeded.json", platform::roles(), seed);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.messages().front());
+    return r.ok() ? fingerprint(r.scenario->config) : std::string();
+  };
+  const std::string as_written = load(doc, std::nullopt);
+  EXPECT_EQ(load(doc, 5), as_written);
+  EXPECT_NE(load(doc, 6), as_written);
+  doc["fleet"]["seed"] = 5;
+  EXPECT_EQ(load(doc, 6), as_written);
 }
 
 TEST(FleetGenerator, FaultSchedule) {

@@ -87,7 +87,9 @@ TEST(Floating, CallsAndDatagramsReachWhoeverHoldsTheName) {
   const std::vector<std::string> want{"unreachable", "", "unreachable", "", "unreachable", ""};
   for (std::size_t i = 0; i < done.size(); ++i) {
     EXPECT_EQ(str_field(*done[i], "error"), want[i]) << "call " << i + 1;
-    if (!want[i].empty()) EXPECT_EQ(int_field(*done[i], "rtt_ns"), 0) << "call " << i + 1;
+    if (!want[i].empty()) {
+      EXPECT_EQ(int_field(*done[i], "rtt_ns"), 0) << "call " << i + 1;
+    }
   }
   std::vector<std::pair<std::string, std::int64_t>> served;
   for (const auto& s : seen(r, "echo.served")) {

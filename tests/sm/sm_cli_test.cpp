@@ -2,14 +2,11 @@
 // service manager's REST router served by a real HTTP listener on loopback, with hooks the test controls:
 // tables, JSON, missing keys, swact accepted / forced / refused, ROOST_SM_URL, and an unreachable server.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 #include <mutex>
 #include <random>
-#include <sstream>
 #include <thread>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -18,16 +15,14 @@
 
 #include "backends/http_server.h"
 #include "platform/sm/rest_api.h"
+#include "tests/support/cli_run.h"
 
 namespace roost::sm {
 namespace {
 
 namespace asio = boost::asio;
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out, err;
-};
+using roost::testing::CliRun;
 
 class SmCli : public ::testing::Test {
  protected:
@@ -74,20 +69,7 @@ class SmCli : public ::testing::Test {
 
   // Runs `roost <args>` with `env` prepended to the shell command; captures stdout and stderr.
   CliRun roost(const std::string& args, const std::string& env = "") {
-    const std::string cmd = env + " " + ROOST_CLI_PATH + " " + args + " 2>" + err_file;
-    CliRun r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return r;
-    char buf[4096];
-    std::size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-    const int st = pclose(p);
-    r.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    std::ifstream f(err_file);
-    std::stringstream s;
-    s << f.rdbuf();
-    r.err = s.str();
-    return r;
+    return roost::testing::run_cli(env + " " + ROOST_CLI_PATH + " " + args, err_file);
   }
 
   std::mutex mu;

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -57,14 +58,31 @@ void write_file(const fs::path& path, const std::string& content) {
   if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 
+// Runs the scenario with a progress line on a terminal's stderr. nullopt (said on stderr) when the
+// simulation refuses the scenario: a role rejected its config, for instance.
+std::optional<harness::RunOutput> run_with_progress(const harness::Scenario& scenario, const std::string& file,
+                                                    bool no_progress) {
+  ProgressLine progress(!no_progress && stderr_is_terminal(), scenario.meta.name);
+  harness::RunOptions options;
+  options.on_progress = [&progress](const sim::Progress& p) { progress.update(p); };
+  try {
+    return harness::run_scenario(scenario, platform::roles(), options);
+  } catch (const std::invalid_argument& e) {
+    progress.finish();
+    std::cerr << file << ": " << e.what() << "\n";
+    return std::nullopt;
+  }
+}
+
 int run(const RunArgs& args) {
-  const auto loaded = harness::load_scenario(args.file, platform::roles());
+  // The seed goes in before the file is read: a fleet is generated from it.
+  const auto loaded = harness::load_scenario(args.file, platform::roles(),
+                                             args.seed_given ? std::optional(args.seed) : std::nullopt);
   if (!loaded.ok()) {
     print_errors(loaded);
     return kInvalidInput;
   }
   harness::Scenario scenario = *loaded.scenario;
-  if (args.seed_given) scenario.config.seed = args.seed;
 
   // Make sure the results have somewhere to go before spending time on the run.
   if (!args.out_dir.empty()) {
@@ -76,20 +94,9 @@ int run(const RunArgs& args) {
     }
   }
 
-  harness::RunOutput output;
-  {
-    ProgressLine progress(!args.no_progress && stderr_is_terminal(), scenario.meta.name);
-    harness::RunOptions options;
-    options.on_progress = [&progress](const sim::Progress& p) { progress.update(p); };
-    try {
-      output = harness::run_scenario(scenario, platform::roles(), options);
-    } catch (const std::invalid_argument& e) {
-      progress.finish();
-      // The simulation refused the scenario: a role rejected its config, for instance.
-      std::cerr << args.file << ": " << e.what() << "\n";
-      return kInvalidInput;
-    }
-  }
+  auto ran = run_with_progress(scenario, args.file, args.no_progress);
+  if (!ran) return kInvalidInput;
+  const harness::RunOutput& output = *ran;
 
   const json result = harness::result_json(output);
   SummaryFiles files;
@@ -120,19 +127,9 @@ int replay(const ReplayArgs& args) {
               << "(add \"ha_check\": {\"mode\": \"safety\"} or use `roost sim run`)\n";
     return kInvalidInput;
   }
-  harness::RunOutput output;
-  {
-    ProgressLine progress(!args.no_progress && stderr_is_terminal(), scenario.meta.name);
-    harness::RunOptions options;
-    options.on_progress = [&progress](const sim::Progress& p) { progress.update(p); };
-    try {
-      output = harness::run_scenario(scenario, platform::roles(), options);
-    } catch (const std::invalid_argument& e) {
-      progress.finish();
-      std::cerr << args.file << ": " << e.what() << "\n";
-      return kInvalidInput;
-    }
-  }
+  auto ran = run_with_progress(scenario, args.file, args.no_progress);
+  if (!ran) return kInvalidInput;
+  const harness::RunOutput& output = *ran;
   harness::HaReport report;
   try {
     report = harness::check_ha(scenario.config, output.sim.trace, *scenario.ha_check);
