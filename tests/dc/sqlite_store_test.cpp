@@ -3,8 +3,6 @@
 // unwritable place is a StoreError naming the file and the row.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -13,28 +11,13 @@
 #include "backends/sqlite/sqlite_db.h"
 #include "backends/sqlite/sqlite_subcloud_store.h"
 #include "tests/dc/dc_test_support.h"
+#include "tests/support/temp_dir.h"
 
 namespace roost::sqlite {
 namespace {
 
 using dc::StoreError;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "roost-dc-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed for " + pattern);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using roost::testing::TempDir;
 
 std::string error_of(const std::function<void()>& fn) {
   try {

@@ -10,6 +10,7 @@
 #include "platform/fm/catalogue.h"
 #include "platform/fm/fault_manager.h"
 #include "platform/fm/memory_alarm_store.h"
+#include "tests/support/temp_dir.h"
 
 namespace roost::fm::testing {
 
@@ -66,25 +67,6 @@ class FailingStore final : public AlarmStore {
   int fail_next = 0;
 };
 
-// A fresh directory under the system temp dir, removed with everything in it at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "roost-fm-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed for " + pattern);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using roost::testing::TempDir;  // tests/support/temp_dir.h
 
 }  // namespace roost::fm::testing

@@ -15,6 +15,7 @@
 #include "backends/sqlite/sqlite_host_store.h"
 #include "platform/inv/host_record.h"
 #include "tests/inv/inv_test_support.h"
+#include "tests/support/temp_dir.h"
 
 namespace roost::sqlite {
 namespace {
@@ -22,22 +23,7 @@ namespace {
 using inv::Host;
 using inv::StoreError;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "roost-inv-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed for " + pattern);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using roost::testing::TempDir;
 
 Host make_host(std::uint64_t id, std::string name) {
   Host h;
