@@ -193,41 +193,33 @@ std::vector<std::uint64_t> DcManager::load_registry(std::vector<std::uint64_t>& 
   return ids;
 }
 
-std::optional<DcError> DcManager::stored(const Subcloud& s) {
+std::optional<DcError> DcManager::store_change(std::string_view kind, const std::string& name, bool removal,
+                                               const std::function<void(SubcloudStore&)>& write) {
   if (!store_) return std::nullopt;
   try {
-    store_->put_subcloud(s);
+    write(*store_);
     return std::nullopt;
   } catch (const StoreError& e) {
-    log().error("dc.store_failed", {{"subcloud", s.name}, {"error", e.what()}});
-    return DcError{500, "subcloud '" + s.name + "' could not be written to the subcloud store (" + e.what() +
+    log().error("dc.store_failed", {{std::string(kind == "subcloud" ? "subcloud" : "group"), name}, {"error", e.what()}});
+    return DcError{500, std::string(kind) + " '" + name + "' could not be " +
+                            (removal ? "removed from" : "written to") + " the subcloud store (" + e.what() +
                             "); nothing was changed"};
   }
+}
+
+std::optional<DcError> DcManager::stored(const Subcloud& s) {
+  return store_change("subcloud", s.name, false, [&](SubcloudStore& st) { st.put_subcloud(s); });
 }
 
 std::optional<DcError> DcManager::stored(const SubcloudGroup& g) {
-  if (!store_) return std::nullopt;
-  try {
-    store_->put_group(g);
-    return std::nullopt;
-  } catch (const StoreError& e) {
-    log().error("dc.store_failed", {{"group", g.name}, {"error", e.what()}});
-    return DcError{500, "subcloud group '" + g.name + "' could not be written to the subcloud store (" + e.what() +
-                            "); nothing was changed"};
-  }
+  return store_change("subcloud group", g.name, false, [&](SubcloudStore& st) { st.put_group(g); });
 }
 
 std::optional<DcError> DcManager::stored_removal(bool group, const std::string& name, std::uint64_t id) {
-  if (!store_) return std::nullopt;
-  try {
-    if (group) store_->remove_group(id);
-    else store_->remove_subcloud(id);
-    return std::nullopt;
-  } catch (const StoreError& e) {
-    log().error("dc.store_failed", {{group ? "group" : "subcloud", name}, {"error", e.what()}});
-    return DcError{500, std::string(group ? "subcloud group" : "subcloud") + " '" + name +
-                            "' could not be removed from the subcloud store (" + e.what() + "); nothing was changed"};
-  }
+  return store_change(group ? "subcloud group" : "subcloud", name, true, [&](SubcloudStore& st) {
+    if (group) st.remove_group(id);
+    else st.remove_subcloud(id);
+  });
 }
 
 // ---- audit schedule: one timer per subcloud, at epoch + offset + k * interval
@@ -505,6 +497,9 @@ void DcManager::clear(const Subcloud& s, const std::string& alarm_id, const std:
 // ---- operations
 
 Outcome<const Subcloud*> DcManager::add_subcloud(const SubcloudInput& in) {
+  // Before start() the store is not open yet and the registry not loaded: an addition then would be
+  // lost, or clash with what the store restores.
+  if (!started_) return DcError{503, "subcloud '" + in.name + "' cannot be added: the dc-manager has not started"};
   auto added = registry_.add(in, wall_us());
   if (!added) return added;
   const Subcloud& s = *added.value();
@@ -513,10 +508,8 @@ Outcome<const Subcloud*> DcManager::add_subcloud(const SubcloudInput& in) {
     return *e;
   }
   log().info("dc.subcloud_added", {{"subcloud", s.name}, {"id", s.id}, {"agent", s.agent}});
-  if (started_) {
-    track(s, slots_.place(s.id));
-    if (in.deploy) start_deploy(s.id);
-  }
+  track(s, slots_.place(s.id));
+  if (in.deploy) start_deploy(s.id);
   return added;
 }
 

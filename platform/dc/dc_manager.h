@@ -26,8 +26,10 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -73,7 +75,7 @@ class DcManager final : public core::Node {
   const SubcloudRegistry& registry() const { return registry_; }
   const DcManagerConfig& config() const { return config_; }
 
-  // The operations the REST API offers (and tests call directly).
+  // The operations the REST API offers (and tests call directly), once started (503 before).
   Outcome<const Subcloud*> add_subcloud(const SubcloudInput& in);
   Outcome<std::uint64_t> delete_subcloud(std::string_view ref);
   // Managing needs a complete deploy and an online subcloud (409 otherwise), like StarlingX.
@@ -131,6 +133,9 @@ class DcManager final : public core::Node {
   std::optional<DcError> stored(const Subcloud& s);
   std::optional<DcError> stored(const SubcloudGroup& g);
   std::optional<DcError> stored_removal(bool group, const std::string& name, std::uint64_t id);
+  // What the three above share: `write` against the store; a StoreError becomes the 500 about `kind` `name`.
+  std::optional<DcError> store_change(std::string_view kind, const std::string& name, bool removal,
+                                      const std::function<void(SubcloudStore&)>& write);
   // `changed` (a change of subcloud `before`) once stored; else `before` is put back and the store's error returned.
   Outcome<const Subcloud*> kept(Subcloud before, Outcome<const Subcloud*> changed);
   // Seeds an empty store from the config, or restores the registry from a written one.

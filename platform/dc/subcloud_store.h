@@ -14,15 +14,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "platform/core/store_error.h"
 #include "platform/dc/subcloud.h"
 
 namespace roost::dc {
 
-// A store operation failed (disk full, I/O error, corrupt row); the text says what and where.
-class StoreError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+using core::StoreError;  // platform/core/store_error.h
 
 class SubcloudStore {
  public:

@@ -12,15 +12,12 @@
 #include <vector>
 
 #include "platform/core/replica.h"
+#include "platform/core/store_error.h"
 #include "platform/fm/alarm.h"
 
 namespace roost::fm {
 
-// A store that cannot be opened or read. The message names the file (or store) and the cause.
-class StoreError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+using core::StoreError;  // platform/core/store_error.h
 
 // Stores key alarms by Alarm::id (an alarm keeps its id, and its uuid, for life); the uuid is not
 // indexed by stores: the manager resolves uuids in memory.

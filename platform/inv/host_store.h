@@ -10,15 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "platform/core/store_error.h"
 #include "platform/inv/host.h"
 
 namespace roost::inv {
 
-// A store operation failed (disk full, I/O error, corrupt row); the text says what and where.
-class StoreError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+using core::StoreError;  // platform/core/store_error.h
 
 class HostStore {
  public:

@@ -380,4 +380,20 @@ TEST(DcManager, ConfigErrorsNameTheKey) {
   EXPECT_EQ(ok.registry().find("a")->group_id, 2u);
 }
 
+TEST(DcManager, AnAdditionBeforeStartIsRefusedNotLost) {
+  // Before start() the store is not open: an accepted addition would vanish or clash with the restore.
+  roost::testing::ManualEnv env;
+  dc::DcManager m(env, core::NodeSpec{"n", "dc-manager", "s", {{"fm_node", "f"}}});
+  SubcloudInput in;
+  in.name = "early";
+  in.management_subnet = "10.9.0.0/24";
+  auto refused = m.add_subcloud(in);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().http_status, 503);
+  EXPECT_NE(refused.error().message.find("'early'"), std::string::npos) << refused.error().message;
+  m.start();
+  EXPECT_EQ(m.registry().size(), 0u);
+  EXPECT_TRUE(m.add_subcloud(in));
+}
+
 }  // namespace
