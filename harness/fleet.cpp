@@ -766,13 +766,15 @@ class FleetReader {
       std::optional<Distribution> duration;
       if (const json* d = get_field(j, "duration_s")) duration = read_distribution(*d, child(path, "duration_s"), 0, true);
       const double end = duration_s_.value_or(0);
-      const double from = number_at_least(j, path, "from_s", 0).value_or(0);
+      // By default random faults begin once the fleet has settled after its start (every subcloud booted
+      // and audited): a host that crashes before its maintenance has enabled it has nothing to detect.
+      const double from = number_at_least(j, path, "from_s", 0).value_or(std::min(settle_s(), end));
       const double to = get_number(j, "to_s").value_or(end);
       if (get_number(j, "to_s") && (to <= from || to > end)) {
         c_.error(child(path, "to_s"), "must be after from_s and at most duration_s (got " + literal(j["to_s"]) + ")");
         continue;
       }
-      if (from >= end && duration_s_) {
+      if (from >= end && duration_s_ && get_field(j, "from_s")) {
         c_.error(child(path, "from_s"), "must be before the end of the run (got " + literal(j["from_s"]) + ")");
         continue;
       }
@@ -784,8 +786,9 @@ class FleetReader {
   static double to_ms_grid(double s) { return std::round(s * 1000.0) / 1000.0; }
 
   // A Poisson process of `rate_per_hour` arrivals in [from, to); each picks a subcloud free at the time
-  // (up to 8 tries) and, for a host crash, one of its hosts; a fault that would not heal before the end
-  // of the run is left out, so every random fault has a recovery to measure.
+  // (up to 8 tries) and, for a host crash, one of its hosts; a fault whose subcloud would not settle
+  // again before the end of the run (heal, boot, be audited) is left out, so every random fault has a
+  // recovery to measure.
   void generate_random(FleetFaultKind kind, double rate_per_hour, const Distribution& duration, double from, double to,
                        const std::string& label, std::size_t i) {
     core::Rng rng(core::Rng::derive(plan_.seed, "fleet/random/" + std::to_string(i)));
@@ -805,7 +808,7 @@ class FleetReader {
         if (!is_busy(s, at_s, until_s)) pick = s;
       }
       const std::uint64_t host_draw = rng.next();
-      if (!pick || until_s > end) continue;
+      if (!pick || until_s + settle_s() > end) continue;
       PendingFault f;
       f.kind = kind;
       f.label = label.empty() ? "random " + std::string(to_string(kind)) : label;
