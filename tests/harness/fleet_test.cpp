@@ -207,7 +207,11 @@ TEST(FleetGenerator, FaultSchedule) {
       ASSERT_EQ(f.nodes.size(), 1u);
       const auto hosts = s.hosts();
       EXPECT_NE(std::find(hosts.begin(), hosts.end(), f.nodes[0]), hosts.end());
-      EXPECT_LE(*f.until, core::at_seconds(3600)) << "a random fault heals before the end";
+      // The fleet settles first (boot max 180 s, two audits and a timeout), and every random fault's subcloud
+      // settles again before the end: each has a detection and a recovery to measure.
+      const double settle = 180 + core::to_seconds(2 * plan.audit_interval + plan.audit_timeout);
+      EXPECT_GE(core::to_seconds(f.at), settle) << "a random fault begins once the fleet has settled";
+      EXPECT_LE(core::to_seconds(*f.until) + settle, 3600.0) << "a random fault's subcloud settles before the end";
       EXPECT_GE(*f.until - f.at, core::seconds(60));
       EXPECT_LE(*f.until - f.at, core::seconds(300));
     }
